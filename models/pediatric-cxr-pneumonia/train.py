@@ -38,6 +38,10 @@ def parse_args():
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--width", type=int, default=16)
+    p.add_argument("--cache", default=None,
+                   help="folder for per-seed checkpoints, so an interrupted run resumes (results are identical)")
+    p.add_argument("--manifest-only", action="store_true",
+                   help="rewrite model.json from training-summary.json and model.onnx without training")
     return p.parse_args()
 
 
@@ -200,8 +204,119 @@ def train_member(seed, xtr, ytr, xva, yva, args):
     return model
 
 
+MODEL_ID = "pediatric-cxr-pneumonia"
+MODEL_VERSION = "1.0.0"
+
+
+def write_manifest(out, summary):
+    """model.json: what the C# registry reads. Test metrics are added by `vnch model evaluate --update-manifest`
+    (the C# evaluator over the production preprocessing), never here."""
+    path = os.path.join(out, "model.json")
+    previous = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            previous = json.load(f)
+    val = summary["validation"]
+    manifest = {
+        "schemaVersion": 1,
+        "id": MODEL_ID,
+        "version": MODEL_VERSION,
+        "file": "model.onnx",
+        "sha256": summary["sha256"],
+        "task": "binary-classification",
+        "labels": ["normal", "pneumonia"],
+        "input": {
+            "name": "image",
+            "shape": [1, 1, 28, 28],
+            "elementType": "float32",
+            "preprocessing": {
+                "kind": "center-crop-resize-gray8",
+                "width": 28,
+                "height": 28,
+                "channelOrder": "gray",
+                "filter": "bilinear",
+                "scale": 1 / 255,
+                "offset": 0.0,
+                "description": "Display-ready 8-bit grayscale (Modality LUT, VOI LUT/window, MONOCHROME1 inverted so "
+                               "that dense tissue is bright), center-cropped to a square on the short edge, resized "
+                               "to 28x28 with Pillow-style antialiased bilinear resampling, rounded to uint8 like the "
+                               "MedMNIST files, divided by 255. Normalisation, the seed ensemble and the flip "
+                               "test-time augmentation are inside the ONNX graph.",
+            },
+        },
+        "output": {"name": "pneumonia_probability", "kind": "probability"},
+        "thresholds": [{
+            "name": "balanced",
+            "value": round(summary["threshold"], 6),
+            "isDefault": True,
+            "rule": "Chosen on the validation split only (train duplicates removed, n=%d): the cut point that "
+                    "maximises balanced accuracy (mean of sensitivity and specificity, independent of prevalence), "
+                    "the one closest to 0.5 among ties; the network is trained with a class-balanced loss so 0.5 "
+                    "is its prior-neutral point. The test split was not used." % val["n"],
+        }],
+        "applicability": {
+            "studyKinds": ["imaging"],
+            "modalities": ["CR", "DX"],
+            "bodyPartsExamined": ["CHEST"],
+            "viewPositions": ["AP", "PA"],
+            "sopClassUids": ["1.2.840.10008.5.1.4.1.1.1", "1.2.840.10008.5.1.4.1.1.1.1", "1.2.840.10008.5.1.4.1.1.1.1.1"],
+            "notes": "Frontal chest radiographs of children aged about 1-5 years. Not for lateral views, adults, "
+                     "neonatal ICU films with lines and tubes, or non-chest images.",
+        },
+        "intendedUse": "Decision support: flags pediatric frontal chest X-rays that look like pneumonia for "
+                       "prioritised review by a clinician. Not a diagnosis. Not for clinical use without local "
+                       "validation on the hospital's own images and population.",
+        "trainingData": {
+            "name": "PneumoniaMNIST (MedMNIST v2), 28x28",
+            "source": "https://medmnist.com (Zenodo record of MedMNIST v2); derived from Kermany et al. 2018, "
+                      "Mendeley Data doi:10.17632/rscbjbr9sj.2",
+            "licence": "CC BY 4.0",
+            "population": "Pediatric patients aged 1-5 years, Guangzhou Women and Children's Medical Center "
+                          "(single site), anterior-posterior chest X-rays",
+            "splits": {
+                "train": "4708 images (1214 normal / 3494 pneumonia): model fitting",
+                "validation": "524 images (135 / 389), 8 duplicates of train images removed: monitoring and "
+                              "threshold selection",
+                "test": "624 images (234 / 390): evaluated once, by the C# evaluator",
+            },
+            "citations": [
+                "Yang J, Shi R, Wei D, et al. MedMNIST v2 - A large-scale lightweight benchmark for 2D and 3D "
+                "biomedical image classification. Scientific Data 10, 41 (2023).",
+                "Kermany DS, Goldbaum M, Cai W, et al. Identifying Medical Diagnoses and Treatable Diseases by "
+                "Image-Based Deep Learning. Cell 172(5):1122-1131 (2018).",
+            ],
+        },
+        "training": {
+            "script": "train.py",
+            "architecture": "ensemble of %d small residual CNNs (width %d, %d parameters in total), "
+                            "TTA: identity + horizontal flip, logits averaged" %
+                            (len(summary["seeds"]), summary.get("width", 16), summary["parameters"]),
+            "seeds": summary["seeds"],
+            "epochs": summary["epochs"],
+            "torch": summary["torch"],
+            "trainingSeconds": summary["trainingSeconds"],
+        },
+        "metrics": {
+            "validation": {k: {"value": v} for k, v in val.items()},
+        },
+    }
+    if "test" in previous.get("metrics", {}) and previous.get("sha256") == summary["sha256"]:
+        manifest["metrics"]["test"] = previous["metrics"]["test"]
+    with open(path, "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+
+
 def main():
     args = parse_args()
+    if args.manifest_only:
+        with open(os.path.join(args.out, "training-summary.json")) as f:
+            summary = json.load(f)
+        with open(os.path.join(args.out, "model.onnx"), "rb") as f:
+            if hashlib.sha256(f.read()).hexdigest() != summary["sha256"]:
+                raise SystemExit("model.onnx does not match training-summary.json")
+        write_manifest(args.out, summary)
+        return
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
     np.random.seed(0)
@@ -218,7 +333,19 @@ def main():
           f"train duplicates ({yva.mean():.3f} pneumonia)", flush=True)
 
     t0 = time.time()
-    members = [train_member(s, xtr, ytr, xva, yva, args) for s in args.seeds]
+    members = []
+    for s in args.seeds:
+        ckpt = os.path.join(args.cache, f"seed{s}-w{args.width}-e{args.epochs}.pt") if args.cache else None
+        if ckpt and os.path.exists(ckpt):
+            m = SmallResNet(args.width)
+            m.load_state_dict(torch.load(ckpt))
+            members.append(m.eval())
+            print(f"seed {s}: loaded {ckpt}", flush=True)
+            continue
+        members.append(train_member(s, xtr, ytr, xva, yva, args))
+        if ckpt:
+            os.makedirs(args.cache, exist_ok=True)
+            torch.save(members[-1].state_dict(), ckpt)
     model = Exported(members).eval()
     with torch.no_grad():
         pva = model(torch.from_numpy(xva)).numpy()[:, 0]
@@ -243,11 +370,13 @@ def main():
         "trainingSeconds": round(time.time() - t0),
         "torch": torch.__version__,
         "parameters": sum(p.numel() for p in model.parameters()),
+        "width": args.width,
     }
     with open(os.path.join(args.out, "training-summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
     print(json.dumps(summary, indent=2), flush=True)
+    write_manifest(args.out, summary)
 
 
 if __name__ == "__main__":
