@@ -36,7 +36,8 @@ def parse_args():
     p.add_argument("--epochs", type=int, default=32)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads; 1 on the shared 2-core machine (2 threads spin-wait badly under contention)")
     p.add_argument("--width", type=int, default=16)
     p.add_argument("--cache", default=None,
                    help="folder for per-seed checkpoints, so an interrupted run resumes (results are identical)")
