@@ -54,5 +54,5 @@ public static class PixelTransferSyntaxes
 
     /// <summary>The exception ingestion records for a syntax we cannot decode: "unsupported transfer syntax UID (name)".</summary>
     public static UnsupportedTransferSyntaxException Unsupported(string uid) =>
-        new($"unsupported transfer syntax {uid} ({NameOf(uid)})");
+        new(uid, $"unsupported transfer syntax {uid} ({NameOf(uid)})");
 }
