@@ -5,7 +5,7 @@ namespace VNCH.Network.Dicom.Tests.Imaging;
 public class ColorConversionTests
 {
     private static DecodedFrame Decode(PixelImageInfo info, byte[] data, ImagePresentation? presentation = null) =>
-        DicomPixelData.Create(info, "1.2.840.10008.1.2.1", new NativePixelDataSource(data), presentation).DecodeFrame(0);
+        DicomPixelFrames.Create(info, "1.2.840.10008.1.2.1", new NativePixelDataSource(data), presentation).DecodeFrame(0);
 
     [Fact]
     public void Ybr_full_converts_with_the_standard_equations()

@@ -129,7 +129,7 @@ public class GrayscaleTransformTests
         Assert.Equal(new[] { 0f, 0.5f, 1f }, GrayscaleRenderer.ToFloat(wide));
 
         var info = new PixelImageInfo(1, 3, 1, 8, 8, 7, 0, Photometric.Monochrome2);
-        var data = DicomPixelData.Create(info, "1.2.840.10008.1.2.1", new NativePixelDataSource(new byte[] { 0, 51, 255 }));
+        var data = DicomPixelFrames.Create(info, "1.2.840.10008.1.2.1", new NativePixelDataSource(new byte[] { 0, 51, 255 }));
         using var narrow = data.DecodeFrame(0);
         Assert.Equal(new byte[] { 0, 51, 255 }, GrayscaleRenderer.ToGray8(narrow)); // identity for 8-bit images
         Assert.Equal(new[] { 0f, 0.2f, 1f }, GrayscaleRenderer.ToFloat(narrow));
@@ -161,6 +161,6 @@ public class GrayscaleTransformTests
     {
         var info = new PixelImageInfo(1, values.Length, 1, 16, 16, 15, signed ? 1 : 0, photometric);
         var bytes = NativeDecodingTests.Words(values.Select(v => (ushort)(short)v).ToArray());
-        return DicomPixelData.Create(info, "1.2.840.10008.1.2.1", new NativePixelDataSource(bytes), presentation).DecodeFrame(0);
+        return DicomPixelFrames.Create(info, "1.2.840.10008.1.2.1", new NativePixelDataSource(bytes), presentation).DecodeFrame(0);
     }
 }

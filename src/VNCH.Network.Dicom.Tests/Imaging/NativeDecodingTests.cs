@@ -8,8 +8,8 @@ public class NativeDecodingTests
     private const string ExplicitLittle = "1.2.840.10008.1.2.1";
     private const string ExplicitBig = "1.2.840.10008.1.2.2";
 
-    private static DicomPixelData Native(PixelImageInfo info, byte[] data, bool bigEndian = false, PixelDecodingLimits? limits = null) =>
-        DicomPixelData.Create(info, bigEndian ? ExplicitBig : ExplicitLittle, new NativePixelDataSource(data, bigEndian), limits: limits);
+    private static DicomPixelFrames Native(PixelImageInfo info, byte[] data, bool bigEndian = false, PixelDecodingLimits? limits = null) =>
+        DicomPixelFrames.Create(info, bigEndian ? ExplicitBig : ExplicitLittle, new NativePixelDataSource(data, bigEndian), limits: limits);
 
     private static PixelImageInfo Mono(int rows, int cols, int allocated, int stored, int signed, int frames = 1, int? highBit = null, string photometric = Photometric.Monochrome2) =>
         new(rows, cols, 1, allocated, stored, highBit ?? stored - 1, signed, photometric, 0, frames);
@@ -192,7 +192,7 @@ public class NativeDecodingTests
     public void Syntaxes_without_a_decoder_raise_unsupported_transfer_syntax(string uid, string name)
     {
         var source = new EncapsulatedPixelDataSource([new byte[] { 0xFF, 0x4F }], []);
-        var error = Assert.Throws<UnsupportedTransferSyntaxException>(() => DicomPixelData.Create(Mono(8, 8, 16, 16, 0), uid, source));
+        var error = Assert.Throws<UnsupportedTransferSyntaxException>(() => DicomPixelFrames.Create(Mono(8, 8, 16, 16, 0), uid, source));
         Assert.Equal($"unsupported transfer syntax {uid} ({name})", error.Message);
         Assert.Equal(uid, error.TransferSyntaxUid);
         Assert.False(PixelTransferSyntaxes.IsDecodable(uid));

@@ -13,7 +13,7 @@ public class RleDecodingTests
         var info = new PixelImageInfo(2, 3, 3, 16, 16, 15, 0, Photometric.Rgb, PlanarConfiguration: 1);
         var pixels = Enumerable.Range(0, 6 * 3).Select(i => (ushort)((i * 4099) + 7)).ToArray(); // interleaved R G B
         var frame = EncodeFrame(info, pixels.Select(v => (uint)v).ToArray());
-        var data = DicomPixelData.Create(info, Rle, new EncapsulatedPixelDataSource([frame], []));
+        var data = DicomPixelFrames.Create(info, Rle, new EncapsulatedPixelDataSource([frame], []));
         using var decoded = data.DecodeFrame(0);
         Assert.Equal(pixels, decoded.Samples<ushort>().ToArray());
     }
@@ -25,7 +25,7 @@ public class RleDecodingTests
         // Segment: replicate 7 x 0x05 (-6), literal 3 bytes (2) 1 2 3, then a -128 no-op.
         byte[] segment = [0xFA, 0x05, 0x02, 1, 2, 3, 0x80, 0x00];
         var frame = Frame([segment]);
-        using var decoded = DicomPixelData.Create(info, Rle, new EncapsulatedPixelDataSource([frame], [])).DecodeFrame(0);
+        using var decoded = DicomPixelFrames.Create(info, Rle, new EncapsulatedPixelDataSource([frame], [])).DecodeFrame(0);
         Assert.Equal(new byte[] { 5, 5, 5, 5, 5, 5, 5, 1, 2, 3 }, decoded.Samples<byte>().ToArray());
     }
 
@@ -38,7 +38,7 @@ public class RleDecodingTests
 
         // Frame 0 in two fragments (header + start, rest), frame 1 in one: 3 fragments for 2 frames, empty BOT.
         var source = new EncapsulatedPixelDataSource([frame0[..66], frame0[66..], frame1], []);
-        var data = DicomPixelData.Create(info, Rle, source);
+        var data = DicomPixelFrames.Create(info, Rle, source);
         using var second = data.DecodeFrame(1);
         Assert.Equal(new byte[] { 5, 6, 7, 8 }, second.Samples<byte>().ToArray());
         using var first = data.DecodeFrame(0);
@@ -46,7 +46,7 @@ public class RleDecodingTests
 
         // The same with a Basic Offset Table: offsets count item headers (8 bytes per fragment).
         var withBot = new EncapsulatedPixelDataSource([frame0[..66], frame0[66..], frame1], [0u, (uint)(8 + 66 + 8 + frame0.Length - 66)]);
-        using var viaBot = DicomPixelData.Create(info, Rle, withBot).DecodeFrame(1);
+        using var viaBot = DicomPixelFrames.Create(info, Rle, withBot).DecodeFrame(1);
         Assert.Equal(new byte[] { 5, 6, 7, 8 }, viaBot.Samples<byte>().ToArray());
     }
 
@@ -55,7 +55,7 @@ public class RleDecodingTests
     {
         var info = new PixelImageInfo(4, 4, 1, 8, 8, 7, 0, Photometric.Monochrome2);
         var frame = Frame([[0x02, 1, 2, 3]]); // 3 of 16 bytes
-        var data = DicomPixelData.Create(info, Rle, new EncapsulatedPixelDataSource([frame], []));
+        var data = DicomPixelFrames.Create(info, Rle, new EncapsulatedPixelDataSource([frame], []));
         var error = Assert.Throws<DicomPixelDataException>(() => data.DecodeFrame(0));
         Assert.Contains("frame 0", error.Message, StringComparison.Ordinal);
         Assert.Contains("truncated or corrupt", error.Message, StringComparison.Ordinal);
@@ -66,18 +66,18 @@ public class RleDecodingTests
     {
         var info = new PixelImageInfo(2, 2, 1, 16, 16, 15, 0, Photometric.Monochrome2);
         var oneSegment = Frame([[0x03, 1, 2, 3, 4]]);
-        Assert.Throws<DicomPixelDataException>(() => DicomPixelData.Create(info, Rle, new EncapsulatedPixelDataSource([oneSegment], [])).DecodeFrame(0));
+        Assert.Throws<DicomPixelDataException>(() => DicomPixelFrames.Create(info, Rle, new EncapsulatedPixelDataSource([oneSegment], [])).DecodeFrame(0));
 
         var badOffset = Frame([[0x03, 1, 2, 3, 4], [0x03, 1, 2, 3, 4]]);
         BinaryPrimitives.WriteUInt32LittleEndian(badOffset.AsSpan(8), 100_000);
-        Assert.Throws<DicomPixelDataException>(() => DicomPixelData.Create(info, Rle, new EncapsulatedPixelDataSource([badOffset], [])).DecodeFrame(0));
+        Assert.Throws<DicomPixelDataException>(() => DicomPixelFrames.Create(info, Rle, new EncapsulatedPixelDataSource([badOffset], [])).DecodeFrame(0));
     }
 
     [Fact]
     public void A_frame_too_small_for_the_declared_image_is_refused_before_allocating()
     {
         var info = new PixelImageInfo(8000, 8000, 1, 16, 16, 15, 0, Photometric.Monochrome2);
-        var data = DicomPixelData.Create(info, Rle, new EncapsulatedPixelDataSource([Frame([[0x00, 1], [0x00, 1]])], []));
+        var data = DicomPixelFrames.Create(info, Rle, new EncapsulatedPixelDataSource([Frame([[0x00, 1], [0x00, 1]])], []));
         var error = Assert.Throws<DicomPixelDataException>(() => data.DecodeFrame(0));
         Assert.Contains("cannot hold", error.Message, StringComparison.Ordinal);
     }

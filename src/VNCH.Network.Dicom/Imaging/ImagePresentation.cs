@@ -108,7 +108,7 @@ public sealed class LookupTable
 
 /// <summary>
 /// What turns stored values into something to look at: Modality LUT (rescale or LUT, PS3.3 C.11.1), VOI (windows or
-/// LUTs, C.11.2) and the palette for PALETTE COLOR. Read from the dataset by <see cref="DicomPixelData"/>.
+/// LUTs, C.11.2) and the palette for PALETTE COLOR. Read from the dataset by <see cref="DicomPixelFrames"/>.
 /// </summary>
 public sealed record ImagePresentation
 {

@@ -43,7 +43,7 @@ internal static class FragmentFrameMap
         var starts = new List<int>();
         for (var i = 0; i < fragments.Count; i++)
         {
-            if (i == 0 || StartsFrame(fragments[i].Span, family))
+            if (i == 0 || StartsFrame(fragments[i].Read(0, 64).Span, family))
             {
                 starts.Add(i);
             }
@@ -67,7 +67,7 @@ internal static class FragmentFrameMap
         _ => false,
     };
 
-    private static List<Range> FromOffsets(IReadOnlyList<ReadOnlyMemory<byte>> fragments, IReadOnlyList<ulong> offsets, int frameCount, string table)
+    private static List<Range> FromOffsets(IReadOnlyList<PixelBytes> fragments, IReadOnlyList<ulong> offsets, int frameCount, string table)
     {
         // Position of each fragment's item tag relative to the first one.
         var positions = new ulong[fragments.Count + 1];

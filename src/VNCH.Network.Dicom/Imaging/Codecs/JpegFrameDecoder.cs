@@ -6,7 +6,7 @@ using JpegLibrary;
 namespace VNCH.Network.Dicom.Imaging.Codecs;
 
 /// <summary>
-/// JPEG baseline, extended (8/12-bit DCT) and lossless (process 14, any predictor) through JpegLibrary, used raw:
+/// JPEG baseline and extended (8/12-bit DCT) through JpegLibrary, lossless through <see cref="JpegLosslessDecoder"/>; used raw:
 /// components come out as coded, with no colour conversion, because DICOM says in the Photometric Interpretation
 /// what they are (YBR_FULL / YBR_FULL_422 stay YBR; the renderers convert). The one exception matches what libjpeg
 /// based toolkits do: 'RGB' data whose codestream carries an Adobe APP14 marker with transform 1 is YCbCr in truth
@@ -17,6 +17,12 @@ internal static class JpegFrameDecoder
     /// <summary>Decodes one frame; returns the colour space of the samples written.</summary>
     public static string Decode(ReadOnlyMemory<byte> codestream, PixelImageInfo info, int frameIndex, Memory<byte> destination)
     {
+        if (IsLossless(codestream.Span))
+        {
+            JpegLosslessDecoder.Decode(codestream.Span, info, frameIndex, destination.Span);
+            return info.PhotometricInterpretation;
+        }
+
         var decoder = new JpegDecoder();
         decoder.SetInput(codestream);
         int width, height, precision, components;
@@ -28,7 +34,7 @@ internal static class JpegFrameDecoder
             height = decoder.Height;
             precision = decoder.Precision;
             components = decoder.NumberOfComponents;
-            lossless = IsLossless(codestream.Span);
+            lossless = false;
         }
         catch (Exception ex) when (ex is not DicomException)
         {
@@ -88,8 +94,6 @@ internal static class JpegFrameDecoder
         {
             photometric = Photometric.YbrFull;
         }
-
-        SampleBits.Apply(destination.Span[..checked((int)info.DecodedFrameBytes)], info);
         return photometric;
     }
 

@@ -47,8 +47,6 @@ internal static class NativePixelDecoder
         {
             SwapBytes(destination, bytesPerSample);
         }
-
-        SampleBits.Apply(destination, info);
     }
 
     /// <summary>Big-endian samples to machine (little-endian) order.</summary>

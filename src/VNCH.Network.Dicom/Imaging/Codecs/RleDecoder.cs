@@ -80,8 +80,6 @@ internal static class RleDecoder
         {
             ArrayPool<byte>.Shared.Return(scratch);
         }
-
-        SampleBits.Apply(destination, info);
     }
 
     /// <summary>PackBits (PS3.5 G.3.1); returns the bytes produced, never more than the destination holds.</summary>

@@ -9,13 +9,13 @@ namespace VNCH.Network.Dicom.Imaging;
 /// for (native: computed offset; encapsulated: offset tables or fragment scanning), so a 1000-frame cine costs one
 /// frame of memory. Decoding never throws anything but <see cref="DicomException"/> subtypes for bad data.
 /// </summary>
-public sealed partial class DicomPixelData
+public sealed partial class DicomPixelFrames
 {
     private readonly PixelDataSource source;
     private readonly CodecFamily family;
     private readonly Lazy<IReadOnlyList<Range>>? fragmentMap;
 
-    private DicomPixelData(PixelImageInfo info, string transferSyntaxUid, PixelDataSource source, ImagePresentation presentation, PixelDecodingLimits limits)
+    private DicomPixelFrames(PixelImageInfo info, string transferSyntaxUid, PixelDataSource source, ImagePresentation presentation, PixelDecodingLimits limits)
     {
         Info = info;
         TransferSyntaxUid = transferSyntaxUid;
@@ -40,10 +40,16 @@ public sealed partial class DicomPixelData
     public int FrameCount => Info.NumberOfFrames;
 
     /// <summary>
+    /// Keep only Bits Stored bits below High Bit, sign-extended (PS3.5 8.1.1; default). False returns the allocated
+    /// bits as they are, which is what pydicom 2.x does; only for comparisons with such tools.
+    /// </summary>
+    public bool MaskToBitsStored { get; set; } = true;
+
+    /// <summary>
     /// Builds the pixel data from its parts. Throws <see cref="UnsupportedTransferSyntaxException"/> for syntaxes we do
     /// not decode, <see cref="DicomPixelDataException"/> for incoherent attributes or sizes beyond the limits.
     /// </summary>
-    public static DicomPixelData Create(
+    public static DicomPixelFrames Create(
         PixelImageInfo info,
         string transferSyntaxUid,
         PixelDataSource source,
@@ -73,7 +79,7 @@ public sealed partial class DicomPixelData
             throw new DicomPixelDataException($"native pixel data cannot be {info.PhotometricInterpretation}");
         }
 
-        return new DicomPixelData(info, transferSyntaxUid, source, presentation ?? ImagePresentation.None, limits);
+        return new DicomPixelFrames(info, transferSyntaxUid, source, presentation ?? ImagePresentation.None, limits);
     }
 
     /// <summary>Decodes frame <paramref name="index"/> (zero-based). Dispose the result to return its buffer.</summary>
@@ -84,18 +90,24 @@ public sealed partial class DicomPixelData
             throw new ArgumentOutOfRangeException(nameof(index), index, $"the image has {FrameCount} frames");
         }
 
-        return source switch
+        var frame = source switch
         {
             NativePixelDataSource native => DecodeNative(native, index),
             EncapsulatedPixelDataSource encapsulated => DecodeEncapsulated(encapsulated, index),
             _ => throw new InvalidOperationException("unknown pixel data source"),
         };
+        if (MaskToBitsStored)
+        {
+            SampleBits.Apply(frame.Bytes, Info);
+        }
+
+        return frame;
     }
 
     private DecodedFrame DecodeNative(NativePixelDataSource native, int index)
     {
         var (offset, length, bitShift) = NativePixelDecoder.FrameRange(Info, index);
-        if (offset + length > native.Data.Length)
+        if (offset + length > native.Data.Length || length > int.MaxValue)
         {
             throw new DicomPixelDataException(
                 index, $"pixel data is truncated: the frame needs bytes {offset}..{offset + length} but only {native.Data.Length} are present");
@@ -104,7 +116,7 @@ public sealed partial class DicomPixelData
         var frame = NewFrame(index, OutputPhotometric());
         try
         {
-            NativePixelDecoder.Decode(native.Data.Span.Slice((int)offset, (int)length), bitShift, native.BigEndian, Info, frame.Bytes);
+            NativePixelDecoder.Decode(native.Data.Read(offset, (int)length).Span, bitShift, native.BigEndian, Info, frame.Bytes);
             return frame;
         }
         catch
@@ -129,7 +141,7 @@ public sealed partial class DicomPixelData
             ReadOnlyMemory<byte> data;
             if (count == 1)
             {
-                data = encapsulated.Fragments[first];
+                data = encapsulated.Fragments[first].ReadAll();
             }
             else
             {
@@ -148,8 +160,9 @@ public sealed partial class DicomPixelData
                 var at = 0;
                 for (var i = first; i < first + count; i++)
                 {
-                    encapsulated.Fragments[i].Span.CopyTo(joined.AsSpan(at));
-                    at += encapsulated.Fragments[i].Length;
+                    var fragment = encapsulated.Fragments[i].ReadAll();
+                    fragment.Span.CopyTo(joined.AsSpan(at));
+                    at += fragment.Length;
                 }
 
                 data = joined.AsMemory(0, at);
