@@ -226,6 +226,10 @@ def write_manifest(out, summary):
         "sha256": summary["sha256"],
         "task": "binary-classification",
         "labels": ["normal", "pneumonia"],
+        "labelCodes": {
+            "normal": {"system": "http://snomed.info/sct", "code": "17621005", "display": "Normal"},
+            "pneumonia": {"system": "http://snomed.info/sct", "code": "233604007", "display": "Pneumonia"},
+        },
         "input": {
             "name": "image",
             "shape": [1, 1, 28, 28],

@@ -19,9 +19,18 @@ public sealed record DicomImageInput(string SopInstanceUid, ImagingAttributes At
         return Read(stream);
     }
 
-    /// <summary>Reads from a seekable stream positioned at the start of a Part 10 file.</summary>
+    /// <summary>Reads a Part 10 file from the stream's current position (non-seekable streams, e.g. blob
+    /// downloads, are buffered first because pixel frames are read on demand).</summary>
     public static DicomImageInput Read(Stream stream, GrayscaleRenderOptions? render = null)
     {
+        if (!stream.CanSeek)
+        {
+            var buffered = new MemoryStream();
+            stream.CopyTo(buffered);
+            buffered.Position = 0;
+            stream = buffered;
+        }
+
         var file = DicomReader.Read(stream);
         var dataset = file.Dataset;
         var pixels = DicomPixelFrames.FromFile(file, stream);

@@ -24,6 +24,9 @@ public sealed record ModelManifest
     /// <summary>Class names, negative first: a binary model's probability is that of <c>Labels[1]</c>.</summary>
     public required IReadOnlyList<string> Labels { get; init; }
 
+    /// <summary>Optional coded meaning per label (e.g. SNOMED CT 233604007 Pneumonia) for FHIR Observations.</summary>
+    public IReadOnlyDictionary<string, CodedLabel> LabelCodes { get; init; } = new Dictionary<string, CodedLabel>();
+
     public required TensorInputSpec Input { get; init; }
 
     public required TensorOutputSpec Output { get; init; }
@@ -44,6 +47,8 @@ public sealed record ModelManifest
     public DecisionThreshold DefaultThreshold =>
         Thresholds.FirstOrDefault(t => t.IsDefault) ?? Thresholds[0];
 }
+
+public sealed record CodedLabel(string System, string Code, string Display);
 
 public static class ModelTasks
 {

@@ -81,6 +81,14 @@ public static class ModelManifestReader
             errors.Add("a binary classifier needs exactly two non-empty labels, negative first");
         }
 
+        foreach (var label in (manifest.LabelCodes ?? new Dictionary<string, CodedLabel>()).Keys)
+        {
+            if (manifest.Labels?.Contains(label) != true)
+            {
+                errors.Add($"labelCodes has '{label}', which is not one of the labels");
+            }
+        }
+
         ValidateInput(manifest.Input, errors);
 
         if (manifest.Output is null || string.IsNullOrWhiteSpace(manifest.Output.Name))
