@@ -162,7 +162,7 @@ public static class WfdbRecordReader
             }
 
             var channels = group.Count;
-            var available = SamplesAvailable(first.Format, bytes.Length) / channels;
+            var available = SamplesAvailable(first.Format, bytes.Length - 4) / channels;
             var perSignal = header.SamplesPerSignal ?? available;
             if (perSignal > available)
             {
@@ -225,7 +225,9 @@ public static class WfdbRecordReader
         24 => bytes / 3,
         32 => bytes / 4,
         212 => bytes * 2 / 3,
-        310 or 311 => bytes / 4 * 3,
+        // A trailing partial group holds as many whole 10-bit samples as its bytes can carry.
+        310 => (bytes / 4 * 3) + (bytes % 4 >= 2 ? 1 : 0),
+        311 => (bytes / 4 * 3) + (bytes % 4 >= 3 ? 2 : bytes % 4 >= 2 ? 1 : 0),
         _ => 0,
     };
 
@@ -239,6 +241,9 @@ public static class WfdbRecordReader
             throw new SignalFormatException($"WFDB signal file is {all.Length} bytes, shorter than its declared byte offset {skip}.");
         }
 
-        return all[(int)skip..].ToArray();
+        // Zero padding to a whole 4-byte group lets the bit-packed decoders read a trailing partial group.
+        var data = new byte[all.Length - skip + 4];
+        all[(int)skip..].CopyTo(data);
+        return data;
     }
 }
