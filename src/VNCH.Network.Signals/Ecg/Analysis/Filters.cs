@@ -92,13 +92,15 @@ internal static class Filters
             var yss = first * dcGain;
             var z1 = yss - (B0 * first);
             var z2 = (B2 * first) - (A2 * yss);
-            for (var k = 0; k < n; k++)
+            double b0 = B0, b1 = B1, b2 = B2, a1 = A1, a2 = A2;
+            var start = reverse ? n - 1 : 0;
+            var step = reverse ? -1 : 1;
+            for (int k = 0, i = start; k < n; k++, i += step)
             {
-                var i = reverse ? n - 1 - k : k;
                 double input = x[i];
-                var output = (B0 * input) + z1;
-                z1 = (B1 * input) - (A1 * output) + z2;
-                z2 = (B2 * input) - (A2 * output);
+                var output = (b0 * input) + z1;
+                z1 = (b1 * input) - (a1 * output) + z2;
+                z2 = (b2 * input) - (a2 * output);
                 x[i] = (float)output;
             }
         }

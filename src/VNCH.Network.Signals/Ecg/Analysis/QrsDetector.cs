@@ -99,7 +99,7 @@ public static class QrsDetector
         }
 
         // Flat or disconnected leads only add noise to the fused energy.
-        var usable = recording.Leads.Where(l => !SignalQuality.IsFlat(l.Microvolts, recording.SamplingRateHz)).ToList();
+        var usable = recording.Leads.Where(l => !SignalQuality.IsLeadOff(l.Microvolts, recording.SamplingRateHz)).ToList();
         return usable.Count > 0 ? usable : [ReferenceLead(recording)];
     }
 

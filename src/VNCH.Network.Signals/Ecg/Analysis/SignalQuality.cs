@@ -48,7 +48,8 @@ public static class SignalQuality
         return recording.Leads.Select(l => AssessLead(l, recording.SamplingRateHz, rPeaks)).ToList();
     }
 
-    internal static bool IsFlat(float[] samples, double fs) => FlatFraction(samples, fs) >= LeadOffFlatFraction;
+    /// <summary>True when the lead is flat for most of the recording (electrode most likely disconnected).</summary>
+    public static bool IsLeadOff(float[] samples, double fs) => FlatFraction(samples, fs) >= LeadOffFlatFraction;
 
     private static LeadQuality AssessLead(EcgLead lead, double fs, IReadOnlyList<int> rPeaks)
     {
