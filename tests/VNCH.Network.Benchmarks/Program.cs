@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using VNCH.Network.Benchmarks.Ecg;
+using VNCH.Network.Benchmarks.Pixels;
 
 // One-shot benchmark commands print figures quickly; the *-bdn variants run BenchmarkDotNet.
 // Usage: dotnet run -c Release --project tests/VNCH.Network.Benchmarks -- <case>
@@ -7,6 +8,8 @@ return args.FirstOrDefault() switch
 {
     "ecg" => EcgBench.RunOnce(),
     "ecg-bdn" => Run<EcgBench>(args),
+    "pixels" => PixelBench.RunOnce(),
+    "pixels-bdn" => Run<PixelBench>(args),
     _ => Usage(),
 };
 
@@ -18,6 +21,6 @@ static int Run<T>(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: VNCH.Network.Benchmarks <case> where case is one of: ecg, ecg-bdn");
+    Console.Error.WriteLine("usage: VNCH.Network.Benchmarks <case> where case is one of: ecg, ecg-bdn, pixels, pixels-bdn");
     return 2;
 }
