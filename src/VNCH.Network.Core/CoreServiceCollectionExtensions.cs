@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Results;
+using VNCH.Network.Core.Features.Work;
 
 namespace VNCH.Network.Core;
 
@@ -20,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IngestionHandler>();
         services.TryAddSingleton<AnalysisHandler>();
         services.TryAddSingleton<StudyQueries>();
+        services.TryAddSingleton<StalledStudyRecovery>();
         return services;
     }
 }

@@ -148,7 +148,7 @@ public sealed class AnalysisHandler(
         if (study.Kind != StudyKind.Unknown)
         {
             // Records first, then the status: a crash in between re-runs the analysis and rewrites the same ids.
-            await records.UpsertAsync(study.Tenant, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, now)), cancellationToken);
+            await records.ReplaceForStudyAsync(study.Tenant, study.Id, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, now)), cancellationToken);
         }
 
         study.MoveTo(status, now, reason);
