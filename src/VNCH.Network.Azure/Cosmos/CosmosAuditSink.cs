@@ -39,7 +39,7 @@ public sealed class CosmosAuditSink(Container container, CosmosKeys keys) : IAud
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(TenantId tenant, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var sql = $"SELECT TOP {limit} * FROM c WHERE c.tenantId = @tenant" + (since is null ? string.Empty : " AND c.time >= @since") + " ORDER BY c.id DESC";
+        var sql = $"SELECT TOP {limit} * FROM c WHERE c.tenantId = @tenant" + (since is null ? string.Empty : " AND c.time >= @since") + " ORDER BY c.id";
         var query = new QueryDefinition(sql).WithParameter("@tenant", tenant.Value);
         if (since is { } from)
         {
@@ -47,7 +47,7 @@ public sealed class CosmosAuditSink(Container container, CosmosKeys keys) : IAud
         }
 
         var documents = await CosmosJson.QueryAsync(container, query, keys.TenantPrefix(tenant), cancellationToken);
-        // Newest last, as the port says: the query takes the newest `limit`, then they are put in time order.
-        return documents.Select(d => CosmosJson.FromNode<AuditRecord>(d["record"]!)).Reverse().ToList();
+        // Oldest first from `since` (newest last), like the embedded trail: callers page forward with a later since.
+        return documents.Select(d => CosmosJson.FromNode<AuditRecord>(d["record"]!)).ToList();
     }
 }

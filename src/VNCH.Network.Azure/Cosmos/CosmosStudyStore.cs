@@ -128,7 +128,7 @@ public sealed class CosmosStudyStore(Container container, CosmosKeys keys) : ISt
         return study;
     }
 
-    /// <summary>The opaque continuation token: the sort key of the last item of the page.</summary>
+    /// <summary>The opaque continuation token: the sort key of the last item of the page. Decoding a token this store did not issue throws <see cref="FormatException"/>.</summary>
     internal sealed record PageCursor(string UpdatedAt, string Id)
     {
         public string Encode() => Base64UrlEncode(JsonSerializer.SerializeToUtf8Bytes(this, CosmosJson.Options));
@@ -143,11 +143,11 @@ public sealed class CosmosStudyStore(Container container, CosmosKeys keys) : ISt
                     return cursor;
                 }
             }
-            catch (Exception ex) when (ex is FormatException or JsonException)
+            catch (JsonException)
             {
             }
 
-            throw new ArgumentException("The continuation token is not one this service issued.", nameof(token));
+            throw new FormatException("Malformed continuation token.");
         }
 
         private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

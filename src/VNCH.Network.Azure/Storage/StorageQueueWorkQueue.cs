@@ -13,8 +13,11 @@ namespace VNCH.Network.Azure.Storage;
 /// </summary>
 public sealed class StorageQueueWorkQueue(QueueClient queue, QueueClient poisonQueue) : IWorkQueue
 {
+    /// <summary>Storage Queues drop messages after 7 days by default; a work item must never expire unseen.</summary>
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
     public async Task EnqueueAsync(AnalyseStudy item, CancellationToken cancellationToken) =>
-        await queue.SendMessageAsync(WorkMessageCodec.Encode(item), cancellationToken);
+        await queue.SendMessageAsync(WorkMessageCodec.Encode(item), timeToLive: NeverExpires, cancellationToken: cancellationToken);
 
     public async Task<WorkMessage?> ReceiveAsync(TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
@@ -32,7 +35,7 @@ public sealed class StorageQueueWorkQueue(QueueClient queue, QueueClient poisonQ
             }
 
             // A message nobody can act on goes straight to poison with the reason; it must not block the queue.
-            await poisonQueue.SendMessageAsync(WorkMessageCodec.EncodeUnreadable(message.MessageText, error), cancellationToken);
+            await poisonQueue.SendMessageAsync(WorkMessageCodec.EncodeUnreadable(message.MessageText, error), timeToLive: NeverExpires, cancellationToken: cancellationToken);
             await IgnoreStaleAsync(queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken));
         }
     }
@@ -56,7 +59,7 @@ public sealed class StorageQueueWorkQueue(QueueClient queue, QueueClient poisonQ
             return;
         }
 
-        await poisonQueue.SendMessageAsync(WorkMessageCodec.Encode(message.Item, reason), cancellationToken);
+        await poisonQueue.SendMessageAsync(WorkMessageCodec.Encode(message.Item, reason), timeToLive: NeverExpires, cancellationToken: cancellationToken);
         await IgnoreStaleAsync(queue.DeleteMessageAsync(message.Id, renewed.Value.PopReceipt, cancellationToken));
     }
 
