@@ -6,14 +6,21 @@ param name string
 param databaseName string = 'vnch'
 
 // Hierarchical keys keep each hospital's data under one prefix (tenant-scoped queries stay in-prefix) while no logical
-// partition grows without bound: a subject (patient) is the second level, a UTC day for audit.
+// partition grows without bound: the patient bucket for studies, the study for FHIR records, the UTC day for audit.
+// Same definitions as src/VNCH.Network.Azure/Cosmos/CosmosContainers.cs (a test compares them).
 var containers = [
-  { name: 'studies', paths: [ '/tenantId', '/subjectKey' ] }
-  { name: 'records', paths: [ '/tenantId', '/subjectKey' ] }
-  { name: 'audit', paths: [ '/tenantId', '/day' ] }
-  { name: 'tenants', paths: [ '/id' ] }
-  // No identifiers in here: age band, modality, finding, period. Partitioned by period so rollups stay small.
-  { name: 'reporting', paths: [ '/period' ] }
+  {
+    name: 'studies'
+    paths: [ '/tenantId', '/subjectKey' ]
+    // Listing order: newest first, id as tie-breaker (keyset paging).
+    compositeIndexes: [ [ { path: '/updatedAt', order: 'descending' }, { path: '/id', order: 'descending' } ] ]
+    excludedPaths: [ { path: '/study/*' } ]
+  }
+  { name: 'records', paths: [ '/tenantId', '/studyId' ], compositeIndexes: [], excludedPaths: [ { path: '/json/?' } ] }
+  { name: 'audit', paths: [ '/tenantId', '/day' ], compositeIndexes: [], excludedPaths: [ { path: '/record/*' } ] }
+  { name: 'tenants', paths: [ '/directory' ], compositeIndexes: [], excludedPaths: [] }
+  // De-identified reporting projection (age band, modality, finding, period): no identifiers, partitioned by period.
+  { name: 'reporting', paths: [ '/period' ], compositeIndexes: [], excludedPaths: [] }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
@@ -52,7 +59,9 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
       indexingPolicy: {
         indexingMode: 'consistent'
         includedPaths: [ { path: '/*' } ]
-        excludedPaths: [ { path: '/"_etag"/?' }, { path: '/resource/*' } ]
+        // Bodies are read whole, never filtered on: not indexing them keeps writes cheap.
+        excludedPaths: union([ { path: '/"_etag"/?' } ], container.excludedPaths)
+        compositeIndexes: container.compositeIndexes
       }
     }
   }

@@ -33,7 +33,11 @@ public static class EntraAuthentication
         }
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddMicrosoftIdentityWebApi(section, JwtBearerDefaults.AuthenticationScheme);
+            .AddMicrosoftIdentityWebApi(
+                // Claims keep their token names (roles, tid, azp), as ApiPipeline reads them in both hosts.
+                jwt => jwt.MapInboundClaims = false,
+                section.Bind,
+                JwtBearerDefaults.AuthenticationScheme);
         return services;
     }
 }
