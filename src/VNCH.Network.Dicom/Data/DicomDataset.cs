@@ -1,0 +1,567 @@
+using System.Buffers.Binary;
+using System.Collections;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace VNCH.Network.Dicom;
+
+/// <summary>
+/// An ordered collection of data elements (a data set or a sequence item). Values stay as raw bytes and are
+/// converted on access. Lookups are a binary search while the elements are in ascending tag order (the norm).
+/// </summary>
+public sealed partial class DicomDataset : IEnumerable<DicomElement>
+{
+    private DicomElement[] _elements;
+    private int _count;
+    private bool _sorted = true;
+    private DicomCharacterSet? _characterSet;
+
+    public DicomDataset()
+        : this(8)
+    {
+    }
+
+    internal DicomDataset(int capacity)
+    {
+        _elements = new DicomElement[Math.Max(capacity, 1)];
+    }
+
+    /// <summary>Binary values are big endian (read from Explicit VR Big Endian).</summary>
+    public bool IsBigEndian { get; internal set; }
+
+    /// <summary>The data set holding the sequence this item belongs to; null at the top level.</summary>
+    public DicomDataset? Parent { get; internal set; }
+
+    public int Count => _count;
+
+    /// <summary>The character set of this data set: its own (0008,0005), else the enclosing data set's.</summary>
+    public DicomCharacterSet CharacterSet
+    {
+        get
+        {
+            if (_characterSet is not null)
+            {
+                return _characterSet;
+            }
+
+            var own = TryGetElement(DicomTags.SpecificCharacterSet, out var e)
+                ? DicomCharacterSet.FromTerms(SplitValues(Encoding.Latin1.GetString(e.RawValue.Span).TrimEnd(' ', '\0'), trimStart: true))
+                : Parent?.CharacterSet ?? DicomCharacterSet.Default;
+            _characterSet = own;
+            return own;
+        }
+    }
+
+    public DicomElement this[DicomTag tag] => TryGetElement(tag, out var element)
+        ? element
+        : throw new DicomException($"The data set has no element {tag} ({DicomDictionary.GetKeyword(tag) ?? "unknown"}).");
+
+    public bool Contains(DicomTag tag) => IndexOf(tag) >= 0;
+
+    public bool TryGetElement(DicomTag tag, out DicomElement element)
+    {
+        var index = IndexOf(tag);
+        if (index < 0)
+        {
+            element = default;
+            return false;
+        }
+
+        element = _elements[index];
+        return true;
+    }
+
+    public IEnumerator<DicomElement> GetEnumerator()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return _elements[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The elements as a span (file order), without copying.</summary>
+    public ReadOnlySpan<DicomElement> AsSpan() => _elements.AsSpan(0, _count);
+
+    // ---------------------------------------------------------------- raw and binary values
+
+    /// <summary>The raw value bytes (data set byte order); empty if absent.</summary>
+    public ReadOnlyMemory<byte> GetRawValue(DicomTag tag) => TryGetElement(tag, out var e) ? e.RawValue : ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>Binary values (US, SS, UL, SL, FL, FD, OW, OF, OD, OL, OV, SV, UV, AT) converted to native order.</summary>
+    public T[] GetValues<T>(DicomTag tag)
+        where T : unmanaged
+    {
+        if (!TryGetElement(tag, out var e))
+        {
+            return [];
+        }
+
+        var raw = e.RawValue.Span;
+        var size = Marshal.SizeOf<T>();
+        var result = new T[raw.Length / size];
+        raw[..(result.Length * size)].CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+        if (IsBigEndian != !BitConverter.IsLittleEndian && size > 1)
+        {
+            ReverseEach(MemoryMarshal.AsBytes(result.AsSpan()), size);
+        }
+
+        return result;
+    }
+
+    public ushort[] GetUInt16s(DicomTag tag) => GetValues<ushort>(tag);
+
+    public short[] GetInt16s(DicomTag tag) => GetValues<short>(tag);
+
+    public uint[] GetUInt32s(DicomTag tag) => GetValues<uint>(tag);
+
+    public int[] GetInt32s(DicomTag tag) => GetValues<int>(tag);
+
+    public float[] GetFloats(DicomTag tag) => GetValues<float>(tag);
+
+    public DicomTag[] GetTags(DicomTag tag)
+    {
+        var words = GetValues<ushort>(tag);
+        var tags = new DicomTag[words.Length / 2];
+        for (var i = 0; i < tags.Length; i++)
+        {
+            tags[i] = new DicomTag(words[i * 2], words[i * 2 + 1]);
+        }
+
+        return tags;
+    }
+
+    /// <summary>Items of a sequence; empty if absent or not a sequence.</summary>
+    public IReadOnlyList<DicomDataset> GetSequence(DicomTag tag) =>
+        TryGetElement(tag, out var e) && e.Items is { } items ? items : [];
+
+    // ---------------------------------------------------------------- strings
+
+    /// <summary>The whole value as text (values joined by '\'), padding removed; null if absent.</summary>
+    public bool TryGetString(DicomTag tag, out string value)
+    {
+        if (!TryGetElement(tag, out var e) || !DicomVRInfo.IsString(e.VR) && e.VR != DicomVR.UN)
+        {
+            value = string.Empty;
+            return false;
+        }
+
+        value = DecodeText(e).TrimEnd(' ', '\0');
+        return true;
+    }
+
+    public string GetString(DicomTag tag) => TryGetString(tag, out var value)
+        ? value
+        : throw new DicomException($"The data set has no text element {tag} ({DicomDictionary.GetKeyword(tag) ?? "unknown"}).");
+
+    public string? GetStringOrNull(DicomTag tag) => TryGetString(tag, out var value) ? value : null;
+
+    /// <summary>The values of a multi-valued string element, each with its padding removed (pydicom's rules).</summary>
+    public string[] GetStrings(DicomTag tag)
+    {
+        if (!TryGetElement(tag, out var e))
+        {
+            return [];
+        }
+
+        return GetStrings(e);
+    }
+
+    internal string[] GetStrings(in DicomElement e)
+    {
+        var raw = e.RawValue.Span;
+        switch (e.VR)
+        {
+            case DicomVR.SH or DicomVR.LO or DicomVR.UC:
+                {
+                    // Split bytes first: code extensions reset at each value (pydicom does the same).
+                    var charset = CharacterSet;
+                    var parts = new List<string>();
+                    foreach (var range in raw.Split((byte)'\\'))
+                    {
+                        parts.Add(charset.Decode(raw[range]).TrimEnd(' ', '\0'));
+                    }
+
+                    return [.. parts];
+                }
+
+            case DicomVR.LT or DicomVR.ST or DicomVR.UT:
+                return [CharacterSet.Decode(raw).TrimEnd(' ', '\0')];
+            case DicomVR.UR:
+                return [Encoding.Latin1.GetString(raw).TrimEnd()];
+            case DicomVR.PN:
+                return [.. GetPersonNames(e).Select(p => p.Original)];
+            case DicomVR.AE:
+                return [.. Encoding.Latin1.GetString(raw).Split('\\').Select(s => s.Trim())];
+            case DicomVR.DS:
+                return SplitValues(Encoding.Latin1.GetString(raw).Trim(), trimStart: false);
+            case DicomVR.DA or DicomVR.TM or DicomVR.DT:
+                return [.. SplitValues(Encoding.Latin1.GetString(raw), trimStart: false).Select(s => s.TrimEnd())];
+            default:
+                if (DicomVRInfo.IsString(e.VR))
+                {
+                    return SplitValues(Encoding.Latin1.GetString(raw), trimStart: false);
+                }
+
+                return [];
+        }
+    }
+
+    /// <summary>Strips trailing spaces and NULs, then splits on '\' (pydicom's MultiString).</summary>
+    private static string[] SplitValues(string text, bool trimStart)
+    {
+        var s = text.TrimEnd(' ', '\0');
+        if (trimStart)
+        {
+            s = s.TrimStart();
+        }
+
+        return s.Split('\\');
+    }
+
+    private string DecodeText(in DicomElement e)
+    {
+        var raw = e.RawValue.Span;
+        return DicomVRInfo.IsEncodedText(e.VR) ? CharacterSet.Decode(raw, e.VR == DicomVR.PN) : Encoding.Latin1.GetString(raw);
+    }
+
+    // ---------------------------------------------------------------- person names
+
+    public DicomPersonName? GetPersonName(DicomTag tag) =>
+        TryGetElement(tag, out var e) ? GetPersonNames(e).FirstOrDefault() : null;
+
+    public IReadOnlyList<DicomPersonName> GetPersonNames(DicomTag tag) =>
+        TryGetElement(tag, out var e) ? GetPersonNames(e) : [];
+
+    private List<DicomPersonName> GetPersonNames(in DicomElement e)
+    {
+        var raw = e.RawValue.Span;
+        var end = raw.Length;
+        while (end > 0 && raw[end - 1] is (byte)' ' or 0)
+        {
+            end--;
+        }
+
+        raw = raw[..end];
+        var charset = CharacterSet;
+        var names = new List<DicomPersonName>();
+        foreach (var value in raw.Split((byte)'\\'))
+        {
+            // Groups are decoded separately: each starts in the first character set.
+            var builder = new StringBuilder();
+            var first = true;
+            var bytes = raw[value];
+            foreach (var group in bytes.Split((byte)'='))
+            {
+                if (!first)
+                {
+                    builder.Append('=');
+                }
+
+                builder.Append(charset.Decode(bytes[group], personName: true));
+                first = false;
+            }
+
+            names.Add(new DicomPersonName(builder.ToString()));
+        }
+
+        return names;
+    }
+
+    // ---------------------------------------------------------------- numbers
+
+    /// <summary>An integer from IS, US, SS, UL, SL, SV, UV (or an integral DS); index selects the value.</summary>
+    public bool TryGetInt32(DicomTag tag, out int value, int index = 0)
+    {
+        value = 0;
+        if (!TryGetDouble(tag, out var d, index) || d is < int.MinValue or > int.MaxValue || d != Math.Floor(d))
+        {
+            return false;
+        }
+
+        value = (int)d;
+        return true;
+    }
+
+    public int GetInt32(DicomTag tag, int index = 0) => TryGetInt32(tag, out var v, index)
+        ? v
+        : throw new DicomException($"Element {tag} ({DicomDictionary.GetKeyword(tag) ?? "unknown"}) is absent or not an integer at index {index}.");
+
+    public int GetInt32OrDefault(DicomTag tag, int defaultValue, int index = 0) => TryGetInt32(tag, out var v, index) ? v : defaultValue;
+
+    /// <summary>A number from DS, IS or a binary numeric VR.</summary>
+    public bool TryGetDouble(DicomTag tag, out double value, int index = 0)
+    {
+        value = 0;
+        if (!TryGetElement(tag, out var e) || index < 0)
+        {
+            return false;
+        }
+
+        var raw = e.RawValue.Span;
+        var size = DicomVRInfo.BinaryItemSize(e.VR);
+        if (size > 0 && e.VR is not (DicomVR.AT or DicomVR.OW or DicomVR.OF or DicomVR.OD or DicomVR.OL or DicomVR.OV) || e.VR is DicomVR.OF or DicomVR.OD)
+        {
+            if ((index + 1) * size > raw.Length)
+            {
+                return false;
+            }
+
+            value = ReadBinaryNumber(e.VR, raw.Slice(index * size, size));
+            return true;
+        }
+
+        if (e.VR is DicomVR.DS or DicomVR.IS || e.VR == DicomVR.UN && raw.Length < 64)
+        {
+            var values = GetStrings(e);
+            return index < values.Length && TryParseDecimalString(values[index], out value);
+        }
+
+        return false;
+    }
+
+    public double GetDouble(DicomTag tag, int index = 0) => TryGetDouble(tag, out var v, index)
+        ? v
+        : throw new DicomException($"Element {tag} ({DicomDictionary.GetKeyword(tag) ?? "unknown"}) is absent or not numeric at index {index}.");
+
+    /// <summary>All values of a numeric element (DS, IS or binary) as doubles.</summary>
+    public double[] GetDoubles(DicomTag tag)
+    {
+        if (!TryGetElement(tag, out var e))
+        {
+            return [];
+        }
+
+        var size = DicomVRInfo.BinaryItemSize(e.VR);
+        if (size > 0 && e.VR != DicomVR.AT)
+        {
+            var raw = e.RawValue.Span;
+            var result = new double[raw.Length / size];
+            for (var i = 0; i < result.Length; i++)
+            {
+                result[i] = ReadBinaryNumber(e.VR, raw.Slice(i * size, size));
+            }
+
+            return result;
+        }
+
+        var strings = GetStrings(e);
+        var list = new List<double>(strings.Length);
+        foreach (var s in strings)
+        {
+            if (TryParseDecimalString(s, out var d))
+            {
+                list.Add(d);
+            }
+        }
+
+        return [.. list];
+    }
+
+    internal static bool TryParseDecimalString(string text, out double value) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    internal double ReadBinaryNumber(DicomVR vr, ReadOnlySpan<byte> b)
+    {
+        var big = IsBigEndian;
+        return vr switch
+        {
+            DicomVR.US or DicomVR.OW => big ? BinaryPrimitives.ReadUInt16BigEndian(b) : BinaryPrimitives.ReadUInt16LittleEndian(b),
+            DicomVR.SS => big ? BinaryPrimitives.ReadInt16BigEndian(b) : BinaryPrimitives.ReadInt16LittleEndian(b),
+            DicomVR.UL or DicomVR.OL => big ? BinaryPrimitives.ReadUInt32BigEndian(b) : BinaryPrimitives.ReadUInt32LittleEndian(b),
+            DicomVR.SL => big ? BinaryPrimitives.ReadInt32BigEndian(b) : BinaryPrimitives.ReadInt32LittleEndian(b),
+            DicomVR.FL or DicomVR.OF => big ? BinaryPrimitives.ReadSingleBigEndian(b) : BinaryPrimitives.ReadSingleLittleEndian(b),
+            DicomVR.FD or DicomVR.OD => big ? BinaryPrimitives.ReadDoubleBigEndian(b) : BinaryPrimitives.ReadDoubleLittleEndian(b),
+            DicomVR.SV => big ? BinaryPrimitives.ReadInt64BigEndian(b) : BinaryPrimitives.ReadInt64LittleEndian(b),
+            DicomVR.UV or DicomVR.OV => big ? BinaryPrimitives.ReadUInt64BigEndian(b) : BinaryPrimitives.ReadUInt64LittleEndian(b),
+            _ => double.NaN,
+        };
+    }
+
+    // ---------------------------------------------------------------- dates, times, ages
+
+    public bool TryGetDate(DicomTag tag, out DateOnly date)
+    {
+        date = default;
+        return TryGetString(tag, out var s) && DicomValueParsers.TryParseDate(s.Split('\\')[0], out date);
+    }
+
+    public bool TryGetTime(DicomTag tag, out TimeOnly time)
+    {
+        time = default;
+        return TryGetString(tag, out var s) && DicomValueParsers.TryParseTime(s.Split('\\')[0], out time);
+    }
+
+    /// <summary>A DT value (offset ignored in the result; see <see cref="DicomValueParsers.TryParseDateTime"/>).</summary>
+    public bool TryGetDateTime(DicomTag tag, out DateTime value)
+    {
+        value = default;
+        return TryGetString(tag, out var s) && DicomValueParsers.TryParseDateTime(s.Split('\\')[0], out value, out _);
+    }
+
+    /// <summary>Combines a DA and a TM element (e.g. StudyDate + StudyTime); time defaults to midnight.</summary>
+    public bool TryGetDateTime(DicomTag dateTag, DicomTag timeTag, out DateTime value)
+    {
+        value = default;
+        if (!TryGetDate(dateTag, out var date))
+        {
+            return false;
+        }
+
+        value = date.ToDateTime(TryGetTime(timeTag, out var time) ? time : TimeOnly.MinValue);
+        return true;
+    }
+
+    public bool TryGetAge(DicomTag tag, out DicomAge age)
+    {
+        age = default;
+        return TryGetString(tag, out var s) && DicomAge.TryParse(s, out age);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    internal int IndexOf(DicomTag tag)
+    {
+        var items = _elements;
+        var value = tag.Value;
+        if (_sorted)
+        {
+            int lo = 0, hi = _count - 1;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                var v = items[mid].Tag.Value;
+                if (v == value)
+                {
+                    return mid;
+                }
+
+                if (v < value)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return -1;
+        }
+
+        for (var i = 0; i < _count; i++)
+        {
+            if (items[i].Tag.Value == value)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Appends an element as read from a stream (file order kept; a repeated tag replaces the earlier one, as in pydicom).</summary>
+    internal void Append(in DicomElement element)
+    {
+        if (_count > 0 && _sorted && element.Tag.Value <= _elements[_count - 1].Tag.Value)
+        {
+            if (element.Tag.Value == _elements[_count - 1].Tag.Value)
+            {
+                _elements[_count - 1] = element; // duplicate tag: the later one wins, as in pydicom
+                return;
+            }
+
+            var existing = IndexOf(element.Tag);
+            if (existing >= 0)
+            {
+                _elements[existing] = element;
+                return;
+            }
+
+            _sorted = false;
+        }
+
+        if (_count == _elements.Length)
+        {
+            Array.Resize(ref _elements, _elements.Length * 2);
+        }
+
+        _elements[_count++] = element;
+        if (element.Tag == DicomTags.SpecificCharacterSet)
+        {
+            _characterSet = null;
+        }
+    }
+
+    /// <summary>Inserts or replaces keeping ascending tag order (used by the builder).</summary>
+    internal void Set(in DicomElement element)
+    {
+        var index = IndexOf(element.Tag);
+        if (index >= 0)
+        {
+            _elements[index] = element;
+        }
+        else
+        {
+            if (!_sorted)
+            {
+                SortInPlace();
+            }
+
+            var at = 0;
+            while (at < _count && _elements[at].Tag.Value < element.Tag.Value)
+            {
+                at++;
+            }
+
+            if (_count == _elements.Length)
+            {
+                Array.Resize(ref _elements, _elements.Length * 2);
+            }
+
+            Array.Copy(_elements, at, _elements, at + 1, _count - at);
+            _elements[at] = element;
+            _count++;
+        }
+
+        if (element.Tag == DicomTags.SpecificCharacterSet)
+        {
+            _characterSet = null;
+        }
+    }
+
+    public bool Remove(DicomTag tag)
+    {
+        var index = IndexOf(tag);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Array.Copy(_elements, index + 1, _elements, index, _count - index - 1);
+        _count--;
+        _elements[_count] = default;
+        if (tag == DicomTags.SpecificCharacterSet)
+        {
+            _characterSet = null;
+        }
+
+        return true;
+    }
+
+    private void SortInPlace()
+    {
+        Array.Sort(_elements, 0, _count, Comparer<DicomElement>.Create((a, b) => a.Tag.Value.CompareTo(b.Tag.Value)));
+        _sorted = true;
+    }
+
+    private static void ReverseEach(Span<byte> bytes, int size)
+    {
+        for (var i = 0; i + size <= bytes.Length; i += size)
+        {
+            bytes.Slice(i, size).Reverse();
+        }
+    }
+}
