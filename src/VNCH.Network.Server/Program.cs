@@ -9,7 +9,8 @@ using VNCH.Network.Server;
 
 // The embedded host: the same API and handlers as the Azure Functions app, on SQLite + files.
 //   dotnet run --project src/VNCH.Network.Server -- --urls http://127.0.0.1:5080 --data-path ./.vnch
-var builder = WebApplication.CreateBuilder(args);
+// Content root = the binaries' folder, so appsettings.json applies whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var dataPath = builder.Configuration["data-path"]
     ?? Environment.GetEnvironmentVariable(EmbeddedStorageOptions.EnvironmentVariable)
     ?? EmbeddedStorageOptions.DefaultDataPath;

@@ -19,6 +19,7 @@ public static class StowResponse
     public const ushort ProcessingFailure = 0x0110;
     public const ushort DuplicateSopInstance = 0x0111;
     public const ushort SopClassNotSupported = 0x0122;
+    public const ushort TransferSyntaxNotSupported = 0xC122;
 
     public static ushort FailureReason(string? reasonCode) => reasonCode switch
     {
@@ -27,6 +28,7 @@ public static class StowResponse
         IngestReasons.SopClassNotSupported => SopClassNotSupported,
         IngestReasons.InstanceConflict => DuplicateSopInstance,
         IngestReasons.ProcessingFailure => ProcessingFailure,
+        IngestReasons.TransferSyntaxNotSupported => TransferSyntaxNotSupported,
         _ => CannotUnderstand,
     };
 

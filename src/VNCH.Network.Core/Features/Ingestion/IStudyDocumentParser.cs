@@ -68,4 +68,5 @@ public static class IngestReasons
     public const string OutOfResources = "out-of-resources";
     public const string ProcessingFailure = "processing-failure";
     public const string EmptyDocument = "empty-document";
+    public const string TransferSyntaxNotSupported = "transfer-syntax-not-supported";
 }
