@@ -73,6 +73,25 @@ public class CorpusPixelTests
         }
     }
 
+    [Theory]
+    [InlineData("liver", "liver_rle")]
+    [InlineData("liver", "liver_deflate")]
+    [InlineData("liver", "liver_expb")]
+    [InlineData("liver_nonbyte_aligned", "liver_nonbyte_aligned_rle")]
+    [InlineData("liver_nonbyte_aligned", "liver_nonbyte_aligned_deflate")]
+    public void One_bit_segmentations_decode_alike_in_every_encoding(string native, string encoded)
+    {
+        // 1-bit SEG frames, 512x512 and 510x510 (frames not byte aligned natively); RLE (1-bit segments) and
+        // Deflated Image Frame Compression compress each frame on its own. pydicom 2.3.1 decodes neither.
+        const string Folder = "dicom/pydicom-data/data_store/data/";
+        for (var index = 0; index < 3; index++)
+        {
+            var expected = Frame(Folder + native + ".dcm", index);
+            Assert.Equal(expected, Frame(Folder + encoded + ".dcm", index));
+            Assert.Contains((byte)1, expected);
+        }
+    }
+
     [Fact]
     public void Fragmented_lossy_multi_frame_without_offset_table_is_split_on_soi_markers()
     {

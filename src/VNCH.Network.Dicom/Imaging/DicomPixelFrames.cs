@@ -221,7 +221,9 @@ public sealed partial class DicomPixelFrames
             CodecFamily.Deflate => 1032, // deflate's maximum ratio
             _ => 2048, // JPEG: at least one bit per 8x8 block of 16-bit samples
         };
-        if (Info.DecodedFrameBytes > (compressedBytes + 64) * maxRatio)
+        // What the codec itself produces: packed bits for 1-bit data (unpacking to bytes comes after).
+        var codecOutput = (Info.NativeFrameBits + 7) / 8;
+        if (codecOutput > (compressedBytes + 64) * maxRatio)
         {
             throw new DicomPixelDataException(
                 index, $"a compressed frame of {compressedBytes} bytes cannot hold a {Info.Rows} x {Info.Columns} x {Info.SamplesPerPixel} image ({Info.DecodedFrameBytes} bytes decoded)");
