@@ -189,6 +189,21 @@ public class CorpusPixelTests
     }
 
     [Fact]
+    public void Enhanced_multi_frame_frames_get_their_own_window()
+    {
+        // Enhanced MR: each Per-Frame Functional Groups item has its own Frame VOI LUT (1518/2810, ..., 1523/2800).
+        var pixels = Open("dicom/fo-dicom/TestData/MOVEKNEE.dcm", out var stream);
+        using (stream)
+        {
+            Assert.Equal(19, pixels.FrameCount);
+            Assert.Equal(new VoiWindow(1518, 2810), pixels.PresentationOf(0).Windows.Single());
+            using var frame = pixels.DecodeFrame(3);
+            Assert.Equal(new VoiWindow(1523, 2800), frame.Presentation.Windows.Single());
+            Assert.Same(pixels.PresentationOf(3), frame.Presentation);
+        }
+    }
+
+    [Fact]
     public void Modality_lut_sequence_file_is_read_and_applied()
     {
         var pixels = Open("dicom/fo-dicom/TestData/CR-ModalitySequenceLUT.dcm", out var stream);

@@ -33,7 +33,17 @@ public sealed partial class DicomPixelFrames
 
     public string TransferSyntaxUid { get; }
 
+    /// <summary>The presentation of the object (top level, shared functional groups, or the first frame's).</summary>
     public ImagePresentation Presentation { get; }
+
+    /// <summary>
+    /// Per-frame presentations of enhanced multi-frame objects whose frames carry their own rescale or window
+    /// (Per-Frame Functional Groups); null when every frame uses <see cref="Presentation"/>.
+    /// </summary>
+    public IReadOnlyList<ImagePresentation>? FramePresentations { get; private set; }
+
+    public ImagePresentation PresentationOf(int frameIndex) =>
+        FramePresentations is { } perFrame && frameIndex < perFrame.Count ? perFrame[frameIndex] : Presentation;
 
     public PixelDecodingLimits Limits { get; }
 
@@ -267,5 +277,5 @@ public sealed partial class DicomPixelFrames
     private string OutputPhotometric() =>
         Info.IsHorizontallySubsampled ? Photometric.YbrFull : Info.PhotometricInterpretation;
 
-    private DecodedFrame NewFrame(int index, string photometric) => new(Info, index, photometric, Presentation);
+    private DecodedFrame NewFrame(int index, string photometric) => new(Info, index, photometric, PresentationOf(index));
 }
