@@ -14,10 +14,35 @@ namespace VNCH.Network.Dicom.Tests.Conformance;
 public sealed class CorpusConformanceTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Differences we accept, each with the reason. Key: "relative path|(gggg,eeee)" (or "relative path|*").
+    /// Differences we accept, each with the reason. Key: "relative path|(gggg,eeee)", or "relative path|extra" for
+    /// elements we read that pydicom lost.
     /// </summary>
     private static readonly Dictionary<string, string> Justified = new(StringComparer.Ordinal)
     {
+        // (0028,0120) is written with the invalid VR "  " (20 20). PS3.5 7.1.2 gives a 2-byte length to every VR
+        // but the listed long ones, and dcmtk reads it so ("assuming 2 byte length field"). pydicom 2.3.1 instead
+        // reads a 4-byte length (139296), runs past the end of the file and swallows all later elements.
+        // We follow dcmtk; the VR comes from the dictionary (US or SS → SS, PixelRepresentation 1) as in pydicom.
+        ["fo-dicom/TestData/GH179A.dcm|(0028,0120)"] = "GH179A/B: invalid VR '  ' read with a 2-byte length like dcmtk; pydicom reads 4 bytes and swallows the rest of the file",
+        ["fo-dicom/TestData/GH179B.dcm|(0028,0120)"] = "GH179A/B: invalid VR '  ' read with a 2-byte length like dcmtk; pydicom reads 4 bytes and swallows the rest of the file",
+        ["fo-dicom/TestData/GH179A.dcm|extra"] = "GH179A/B: invalid VR '  ' read with a 2-byte length like dcmtk; pydicom reads 4 bytes and swallows the rest of the file",
+        ["fo-dicom/TestData/GH179B.dcm|extra"] = "GH179A/B: invalid VR '  ' read with a 2-byte length like dcmtk; pydicom reads 4 bytes and swallows the rest of the file",
+
+        // Implicit VR file whose private SQ (2005,140F) declares 256 bytes while its undefined-length item ends
+        // with an item delimiter 4 bytes later. pydicom and dcmtk resume at the declared end, misread
+        // "00 00 00 00 05 20 1A 14" as (0000,0000) with length 337256453 and lose the rest (dcmtk fails).
+        // We close the item at its delimiter and read the following (2005,141A) and the pixel data intact.
+        ["fo-dicom/TestData/GH626.dcm|(0000,0000)"] = "GH626: SQ length 4 bytes short of its item delimiter; pydicom/dcmtk misalign into a bogus (0000,0000), we resynchronise at the delimiter",
+        ["fo-dicom/TestData/GH626.dcm|(2005,141A)"] = "GH626: SQ length 4 bytes short of its item delimiter; pydicom/dcmtk misalign into a bogus (0000,0000), we resynchronise at the delimiter",
+
+        // Retired Curve Data (50xx,3000) is "OB or OW" in PS3.6. pydicom resolves the ambiguity only for overlay
+        // data (60xx,3000) and reports the raw "OB or OW"; in implicit VR it can only be OW (PS3.5 A.1).
+        ["fo-dicom/TestData/RI6XDosiGap.dcm|(5000,3000)"] = "pydicom leaves retired Curve Data (50xx,3000) as 'OB or OW'; implicit VR data is OW (PS3.5 A.1)",
+
+        // ISO 2022 IR 58 (GB2312): pydicom 2.3.1 does not strip the ESC $ ) A designations before decoding and
+        // returns "Zhang^XiaoDong=\u001b$)A张^\u001b$)A小东". PS3.5 6.1.2.5 makes the escape a designation, not
+        // text; pydicom 3 and dcmtk give "Zhang^XiaoDong=张^小东" (asserted literally in CharacterSetTests).
+        ["fo-dicom/TestData/charset/chrGB2312.dcm|(0010,0010)"] = "pydicom 2.3.1 keeps ISO 2022 IR 58 escape sequences in decoded text (fixed in pydicom 3)",
     };
 
     [Fact]
@@ -35,8 +60,7 @@ public sealed class CorpusConformanceTests(ITestOutputHelper output)
 
         foreach (var relative in catalog)
         {
-            var jsonPath = Path.Combine(root, "reference", relative.Replace('/', '_').Replace("_", "_", StringComparison.Ordinal));
-            jsonPath = Path.Combine(root, "reference", relative.Replace("/", "__", StringComparison.Ordinal) + ".json");
+            var jsonPath = Path.Combine(root, "reference", relative.Replace("/", "__", StringComparison.Ordinal) + ".json");
             using var json = JsonDocument.Parse(File.ReadAllBytes(jsonPath));
             var reference = json.RootElement;
             var referenceParsed = reference.GetProperty("parse").GetString() == "ok";
@@ -45,7 +69,7 @@ public sealed class CorpusConformanceTests(ITestOutputHelper output)
             Exception? error = null;
             try
             {
-                file = DicomReader.ReadFile(Path.Combine(root, relative), new DicomReadOptions { PixelDataMode = PixelDataMode.Reference });
+                file = DicomReader.ReadFile(Path.Combine(root, relative), new DicomReadOptions { PixelDataMode = PixelDataMode.Reference, TolerateTruncation = true });
             }
             catch (Exception ex)
             {
@@ -77,17 +101,8 @@ public sealed class CorpusConformanceTests(ITestOutputHelper output)
 
             if (file is null)
             {
-                var key = $"{relative}|*";
-                if (Justified.TryGetValue(key, out var why))
-                {
-                    justifiedFiles++;
-                    report.AppendLine($"  justified: {relative}: {error!.Message} — {why}");
-                }
-                else
-                {
-                    differ++;
-                    failures.Add($"{relative}: we failed: {error!.Message}");
-                }
+                differ++;
+                failures.Add($"{relative}: we failed: {error!.Message}");
 
                 continue;
             }
@@ -100,7 +115,8 @@ public sealed class CorpusConformanceTests(ITestOutputHelper output)
             foreach (var d in differences)
             {
                 var tagText = d.StartsWith("meta ", StringComparison.Ordinal) ? d[5..16] : d[..11];
-                if (Justified.TryGetValue($"{relative}|{tagText}", out var why) || Justified.TryGetValue($"{relative}|*", out why))
+                if (Justified.TryGetValue($"{relative}|{tagText}", out var why)
+                    || (d.EndsWith("extra (not in the reference)", StringComparison.Ordinal) && Justified.TryGetValue($"{relative}|extra", out why)))
                 {
                     reasons[why] = reasons.GetValueOrDefault(why) + 1;
                 }

@@ -42,7 +42,8 @@ internal static class ReferenceComparer
 
     private static IEnumerable<string> CompareElement(DicomDataset ds, DicomElement element, JsonElement reference)
     {
-        var refVR = reference.GetProperty("vr").GetString();
+        // pydicom 2.3.1 sometimes writes its enum repr ("VR.LO") instead of the code.
+        var refVR = reference.GetProperty("vr").GetString()?.Replace("VR.", string.Empty, StringComparison.Ordinal);
         if (refVR != element.VR.ToString())
         {
             yield return $"VR {element.VR} vs reference {refVR}";
@@ -99,6 +100,11 @@ internal static class ReferenceComparer
             return Shape(tags, string.Empty);
         }
 
+        if (!DicomVRInfo.IsString(vr) && element.RawValue.IsEmpty)
+        {
+            return null; // pydicom: an empty binary value is None
+        }
+
         if (DicomVRInfo.BinaryItemSize(vr) > 0)
         {
             var numbers = ds.GetDoubles(element.Tag).Select(d => (object?)d).ToList();
@@ -116,7 +122,7 @@ internal static class ReferenceComparer
         {
             if (strings.Length == 1 && strings[0].Length == 0)
             {
-                return string.Empty;
+                return null; // pydicom: an empty IS/DS is None
             }
 
             return Shape(strings.Select(s => (object?)(double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : s)).ToList(), string.Empty);
@@ -134,6 +140,13 @@ internal static class ReferenceComparer
 
     private static bool ValuesEqual(object? ours, JsonElement reference)
     {
+        // Where pydicom reported its enum repr "VR.SQ", the reference script missed its SQ branch and dumped each
+        // item as text: the number of items is the length of that list.
+        if (ours is int itemCount && reference.ValueKind == JsonValueKind.Array)
+        {
+            return itemCount == reference.GetArrayLength() && reference.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String);
+        }
+
         switch (reference.ValueKind)
         {
             case JsonValueKind.Null:

@@ -95,11 +95,17 @@ internal sealed class DatasetParser
                 if (length != DicomElement.UndefinedLength)
                 {
                     itemEnd = src.Position + length;
-                    if (length > src.Remaining || (f.End >= 0 && itemEnd > f.End))
+                    if (length > src.Remaining)
                     {
-                        throw new DicomFormatException(
-                            $"Item of sequence {f.SequenceTag} declares {length} bytes, more than the {Math.Min(src.Remaining, f.End >= 0 ? f.End - src.Position : long.MaxValue)} left",
-                            f.SequenceTag, pos);
+                        itemEnd = src.Position + TruncatedLength(f.SequenceTag, pos, length, "item");
+                    }
+
+                    if (f.End >= 0 && itemEnd > f.End)
+                    {
+                        // The item overruns its sequence's declared length but not the data: read the whole item
+                        // and end the sequence after it (pydicom does the same; seen in DICOMDIR writers).
+                        Warn($"Item of sequence {f.SequenceTag} at byte offset {pos} ends {itemEnd - f.End} bytes after the sequence's declared end");
+                        f.End = itemEnd;
                     }
                 }
 
@@ -119,7 +125,7 @@ internal sealed class DatasetParser
 
             if (!src.TryEnsure(8))
             {
-                if (f.IsRoot || (f.End < 0 && src.Remaining < 8))
+                if (f.IsRoot || (src.Remaining < 8 && (f.End < 0 || _options.TolerateTruncation)))
                 {
                     stack.Pop(); // trailing bytes shorter than a header are ignored (as pydicom and dcmtk do)
                     continue;
@@ -246,12 +252,18 @@ internal sealed class DatasetParser
             var remaining = f.End >= 0 ? Math.Min(src.Remaining, f.End - valueOffset) : src.Remaining;
             if (vr == DicomVR.SQ)
             {
+                var sequenceLength = (long)valueLength;
                 if (valueLength > remaining)
                 {
-                    throw new DicomFormatException($"Sequence declares {valueLength} bytes but only {remaining} remain", elementTag, pos);
+                    if (valueLength <= src.Remaining)
+                    {
+                        throw new DicomFormatException($"Sequence declares {valueLength} bytes but only {remaining} remain in the enclosing item", elementTag, pos);
+                    }
+
+                    sequenceLength = TruncatedLength(elementTag, pos, valueLength, "sequence");
                 }
 
-                depth = PushSequence(stack, ds, elementTag, fileVR, valueLength, valueOffset, valueOffset + valueLength, f, depth);
+                depth = PushSequence(stack, ds, elementTag, fileVR, valueLength, valueOffset, valueOffset + sequenceLength, f, depth);
                 continue;
             }
 
@@ -265,24 +277,28 @@ internal sealed class DatasetParser
                 continue;
             }
 
+            var presentLength = (long)valueLength;
             if (valueLength > remaining)
             {
-                throw new DicomFormatException(
-                    $"Value length {valueLength} exceeds the {remaining} bytes left{(f.End >= 0 ? " in the enclosing item" : string.Empty)}",
-                    elementTag, pos);
+                if (valueLength <= src.Remaining)
+                {
+                    throw new DicomFormatException($"Value length {valueLength} exceeds the {remaining} bytes left in the enclosing item", elementTag, pos);
+                }
+
+                presentLength = TruncatedLength(elementTag, pos, valueLength, "value");
             }
 
-            if (valueLength > _options.MaxElementLength)
+            if (presentLength > _options.MaxElementLength)
             {
                 throw new DicomFormatException($"Value length {valueLength} exceeds MaxElementLength {_options.MaxElementLength}", elementTag, pos);
             }
 
-            if (!src.TryEnsure((int)valueLength))
+            if (!src.TryEnsure((int)presentLength))
             {
                 throw Truncated(elementTag, pos, $"a value of {valueLength} bytes");
             }
 
-            ds.Append(new DicomElement(elementTag, vr, fileVR, valueLength, valueOffset, src.Take((int)valueLength)));
+            ds.Append(new DicomElement(elementTag, vr, fileVR, valueLength, valueOffset, src.Take((int)presentLength)));
         }
     }
 
@@ -348,24 +364,16 @@ internal sealed class DatasetParser
     /// <summary>The effective VR: explicit VR as written, else the dictionary's (pydicom's rules for implicit VR and UN).</summary>
     private static DicomVR ResolveVR(DicomTag tag, DicomVR fileVR, bool implicitVR, uint length, DicomDataset ds)
     {
-        if (!implicitVR)
+        // Explicit VR as written; a code that is not a VR (e.g. two spaces) is looked up like implicit VR (dcmtk
+        // keeps the 2-byte length too); UN is replaced by the dictionary VR when known (pydicom's rule).
+        if (!implicitVR && fileVR != DicomVR.None)
         {
-            if (fileVR == DicomVR.None)
-            {
-                return DicomVR.UN; // not a VR code: kept as bytes
-            }
-
             if (fileVR != DicomVR.UN)
             {
                 return fileVR;
             }
 
-            if (tag.IsPrivate && !tag.IsPrivateCreator)
-            {
-                return DicomVR.UN;
-            }
-
-            if (length != DicomElement.UndefinedLength && length >= 0xFFFF)
+            if (!tag.IsPrivate && length != DicomElement.UndefinedLength && length >= 0xFFFF)
             {
                 return DicomVR.UN;
             }
@@ -373,13 +381,41 @@ internal sealed class DatasetParser
 
         if (tag.IsPrivate)
         {
-            return tag.IsPrivateCreator ? DicomVR.LO : DicomVR.UN;
+            return tag.IsPrivateCreator ? DicomVR.LO : PrivateVR(tag, ds);
         }
 
         var vr = DicomDictionary.GetVR(tag);
         if (DicomDictionary.IsAmbiguous(tag))
         {
             vr = ResolveAmbiguous(tag, vr, length, ds);
+        }
+
+        return vr;
+    }
+
+    private static DicomVR PrivateVR(DicomTag tag, DicomDataset ds)
+    {
+        if ((tag.Element & 0xFF00) == 0)
+        {
+            return DicomVR.UN;
+        }
+
+        var creatorTag = new DicomTag(tag.Group, (ushort)(tag.Element >> 8));
+        if (!ds.TryGetElement(creatorTag, out var creatorElement))
+        {
+            return DicomVR.UN;
+        }
+
+        var creator = System.Text.Encoding.Latin1.GetString(creatorElement.RawValue.Span).TrimEnd(' ', '\0');
+        if (creator.Length == 0)
+        {
+            return DicomVR.UN;
+        }
+
+        var vr = DicomPrivateDictionary.GetVR(tag, creator);
+        if (vr is DicomVR.None)
+        {
+            return DicomVR.UN;
         }
 
         return vr;
@@ -416,8 +452,17 @@ internal sealed class DatasetParser
 
     private bool ReadNativePixelData(DicomDataset ds, DicomTag tag, DicomVR vr, DicomVR fileVR, uint length, long valueOffset, long remaining)
     {
-        // A truncated last element is tolerated for pixel data (pydicom reads what is there); the length stays as declared.
-        var present = Math.Min(length, remaining);
+        var present = (long)length;
+        if (length > remaining)
+        {
+            if (length <= _src.Remaining)
+            {
+                throw new DicomFormatException($"Pixel data length {length} exceeds the {remaining} bytes left", tag, valueOffset);
+            }
+
+            present = TruncatedLength(tag, valueOffset, length, "pixel data");
+        }
+
         DicomElement element;
         var stop = false;
         if (_options.PixelDataMode == PixelDataMode.Skip)
@@ -571,6 +616,32 @@ internal sealed class DatasetParser
                 throw new DicomFormatException("Undefined-length value has no sequence delimiter before the end of data", tag, valueOffset);
             }
         }
+    }
+
+    public bool IsTruncated { get; private set; }
+
+    public List<string> Warnings { get; } = [];
+
+    private void Warn(string message)
+    {
+        if (Warnings.Count < 100)
+        {
+            Warnings.Add(message);
+        }
+    }
+
+    /// <summary>A length running past the end of the data: an error, or (TolerateTruncation) cut at the end.</summary>
+    private long TruncatedLength(DicomTag tag, long offset, uint declared, string what)
+    {
+        var left = _src.Remaining;
+        if (!_options.TolerateTruncation)
+        {
+            throw new DicomFormatException($"The data is truncated: the {what} declares {declared} bytes but only {left} remain", tag, offset);
+        }
+
+        IsTruncated = true;
+        Warn($"Truncated {what} {tag} at byte offset {offset}: {declared} bytes declared, {left} present");
+        return left;
     }
 
     private static DicomFormatException Truncated(DicomTag? tag, long offset, string what) =>

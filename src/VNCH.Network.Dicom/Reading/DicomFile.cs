@@ -30,6 +30,12 @@ public sealed class DicomFile
     /// <summary>Where the top-level pixel data lies; null if the data set has none.</summary>
     public DicomPixelData? PixelData { get; init; }
 
+    /// <summary>Some data was cut short and kept as far as present (only with <see cref="DicomReadOptions.TolerateTruncation"/>).</summary>
+    public bool IsTruncated { get; init; }
+
+    /// <summary>Tolerated irregularities found while reading (bounded list).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Offset of the first data set byte after the meta group (in the source, before inflation).</summary>
     public long DatasetOffset { get; init; }
 }

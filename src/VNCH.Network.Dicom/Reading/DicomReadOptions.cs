@@ -33,6 +33,12 @@ public sealed record DicomReadOptions
     /// <summary>Largest inflated size of a deflated data set (zip-bomb guard).</summary>
     public long MaxInflatedBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// Accept data cut short (a value, item or sequence running past the end): it is kept up to the end and
+    /// <see cref="DicomFile.IsTruncated"/> is set, as pydicom does. Off by default: an incomplete transfer is an error.
+    /// </summary>
+    public bool TolerateTruncation { get; init; }
+
     /// <summary>Stop before the first top-level element whose tag is greater than this one.</summary>
     public DicomTag? StopAfterTag { get; init; }
 }

@@ -131,6 +131,8 @@ public static class DicomReader
             TransferSyntaxInferred = inferred,
             PixelData = parser.PixelData,
             DatasetOffset = datasetOffset,
+            IsTruncated = metaParser.IsTruncated || parser.IsTruncated,
+            Warnings = [.. metaParser.Warnings, .. parser.Warnings],
         };
     }
 
