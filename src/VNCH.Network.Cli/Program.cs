@@ -1,5 +1,6 @@
 using Spectre.Console.Cli;
 using VNCH.Network.Cli.Commands.Audit;
+using VNCH.Network.Cli.Commands.Models;
 using VNCH.Network.Cli.Commands.Tenants;
 using VNCH.Network.Cli.Commands.Tokens;
 
@@ -20,6 +21,12 @@ app.Configure(config =>
     {
         audit.SetDescription("The append-only audit trail.");
         audit.AddCommand<VerifyAuditCommand>("verify").WithDescription("Recompute the audit hash chain.");
+    });
+    config.AddBranch("model", model =>
+    {
+        model.SetDescription("Work with the analysis models in models/.");
+        model.AddCommand<ModelEvaluateCommand>("evaluate")
+            .WithDescription("Evaluate a model folder on a labelled data set (AUC, accuracy, sensitivity, specificity with 95 % CIs).");
     });
 });
 
