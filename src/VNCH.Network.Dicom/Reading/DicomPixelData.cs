@@ -49,9 +49,12 @@ public sealed class DicomPixelData
 
     /// <summary>
     /// The fragments making up each frame of encapsulated data: by the extended offset table, else the basic
-    /// offset table, else one fragment per frame when counts match, else (single frame) all fragments.
+    /// offset table, else all fragments for a single frame, else one fragment per frame when counts match, else
+    /// by codec start markers (JPEG/JPEG-LS SOI FF D8, JPEG 2000 SOC FF 4F) at the start of fragments.
+    /// <paramref name="source"/> (the stream the file was read from) is needed only for that last case when
+    /// fragments were referenced rather than loaded.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<DicomFragment>> GetFrameFragments(int numberOfFrames)
+    public IReadOnlyList<IReadOnlyList<DicomFragment>> GetFrameFragments(int numberOfFrames, Stream? source = null)
     {
         if (Fragments is null)
         {
@@ -113,7 +116,56 @@ public sealed class DicomPixelData
             return fragments.Select(f => (IReadOnlyList<DicomFragment>)[f]).ToArray();
         }
 
+        if (fragments.Count > frameCount)
+        {
+            var startIndexes = new List<int>();
+            for (var i = 0; i < fragments.Count; i++)
+            {
+                if (StartsCodestream(fragments[i], source))
+                {
+                    startIndexes.Add(i);
+                }
+            }
+
+            if (startIndexes.Count == frameCount && startIndexes[0] == 0)
+            {
+                var frames = new List<IReadOnlyList<DicomFragment>>(frameCount);
+                for (var f = 0; f < frameCount; f++)
+                {
+                    var end = f + 1 < frameCount ? startIndexes[f + 1] : fragments.Count;
+                    frames.Add(fragments.Skip(startIndexes[f]).Take(end - startIndexes[f]).ToArray());
+                }
+
+                return frames;
+            }
+        }
+
         throw new DicomFormatException(
-            $"Cannot map {fragments.Count} fragments to {frameCount} frames without an offset table (would need codec-level frame boundaries).", Tag);
+            $"Cannot map {fragments.Count} fragments to {frameCount} frames: no offset table and no codec start markers that match.", Tag);
+    }
+
+    private static bool StartsCodestream(DicomFragment fragment, Stream? source)
+    {
+        if (fragment.Length < 2)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[2];
+        if (fragment.IsLoaded)
+        {
+            fragment.Data.Span[..2].CopyTo(head);
+        }
+        else if (source is { CanSeek: true })
+        {
+            source.Position = fragment.Offset;
+            source.ReadExactly(head);
+        }
+        else
+        {
+            throw new DicomException("The fragments were referenced, not loaded: pass the source stream to find frame boundaries.");
+        }
+
+        return head[0] == 0xFF && (head[1] == 0xD8 || head[1] == 0x4F);
     }
 }

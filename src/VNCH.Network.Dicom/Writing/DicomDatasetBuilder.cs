@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+
+namespace VNCH.Network.Dicom;
+
+/// <summary>
+/// Fluent building of data sets: <c>new DicomDataset().Add(DicomTags.PatientName, "Nguyễn^Thị Ánh").Add(DicomTags.Rows, 512)</c>.
+/// The VR comes from the PS3.6 dictionary unless given. Text that is not ASCII switches the data set to
+/// ISO_IR 192 (UTF-8), re-encoding text already present so nothing is lost.
+/// </summary>
+public sealed partial class DicomDataset
+{
+    /// <summary>Adds or replaces a string element (several values are joined with '\').</summary>
+    public DicomDataset Add(DicomTag tag, params string[] values) => Add(tag, VROf(tag), values);
+
+    public DicomDataset Add(DicomTag tag, DicomVR vr, params string[] values)
+    {
+        if (vr is DicomVR.US or DicomVR.SS or DicomVR.UL or DicomVR.SL or DicomVR.FL or DicomVR.FD or DicomVR.SV or DicomVR.UV)
+        {
+            return Add(tag, vr, values.Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+        }
+
+        if (!DicomVRInfo.IsString(vr))
+        {
+            throw new DicomException($"Element {tag} has VR {vr}; a string value needs a string VR.");
+        }
+
+        if (DicomVRInfo.IsEncodedText(vr) && values.Any(v => v.Any(c => c > 0x7F)))
+        {
+            EnsureUtf8();
+        }
+
+        var encoding = DicomVRInfo.IsEncodedText(vr) ? CharacterSet.Encodings[0] : Encoding.ASCII;
+        Set(new DicomElement(tag, vr, DicomVR.None, 0, -1, DicomValueEncoder.EncodeStrings(vr, values, encoding)));
+        if (tag == DicomTags.SpecificCharacterSet)
+        {
+            _characterSet = null;
+        }
+
+        return this;
+    }
+
+    public DicomDataset Add(DicomTag tag, params int[] values) => Add(tag, VROf(tag), values.Select(v => (double)v).ToArray());
+
+    public DicomDataset Add(DicomTag tag, params double[] values) => Add(tag, VROf(tag), values);
+
+    public DicomDataset Add(DicomTag tag, DicomVR vr, params double[] values)
+    {
+        Set(new DicomElement(tag, vr, DicomVR.None, 0, -1, DicomValueEncoder.EncodeNumbers(tag, vr, values)));
+        return this;
+    }
+
+    public DicomDataset Add(DicomTag tag, DateOnly date) =>
+        Add(tag, DicomVR.DA, date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+
+    public DicomDataset Add(DicomTag tag, TimeOnly time) =>
+        Add(tag, DicomVR.TM, time.ToString(time.Ticks % TimeSpan.TicksPerSecond == 0 ? "HHmmss" : "HHmmss.ffffff", CultureInfo.InvariantCulture));
+
+    public DicomDataset Add(DicomTag tag, DateTime dateTime) =>
+        Add(tag, DicomVR.DT, dateTime.ToString(dateTime.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyyMMddHHmmss" : "yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture));
+
+    public DicomDataset Add(DicomTag tag, DicomAge age) => Add(tag, DicomVR.AS, age.ToString());
+
+    public DicomDataset Add(DicomTag tag, params DicomTag[] tags)
+    {
+        Set(new DicomElement(tag, DicomVR.AT, DicomVR.None, 0, -1, DicomValueEncoder.EncodeTags(tags)));
+        return this;
+    }
+
+    /// <summary>Adds raw value bytes in little endian order (OB, OW, UN, or any VR encoded by the caller).</summary>
+    public DicomDataset Add(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> value)
+    {
+        if (IsBigEndian)
+        {
+            throw new DicomException("Raw values can only be added to little-endian data sets.");
+        }
+
+        Set(new DicomElement(tag, vr, DicomVR.None, (uint)value.Length, -1, value));
+        return this;
+    }
+
+    /// <summary>Adds a sequence; the items become children of this data set (and inherit its character set).</summary>
+    public DicomDataset AddSequence(DicomTag tag, params DicomDataset[] items)
+    {
+        var list = new List<DicomDataset>(items.Length);
+        foreach (var item in items)
+        {
+            if (item.IsBigEndian != IsBigEndian)
+            {
+                throw new DicomException("Sequence items must have the byte order of the data set.");
+            }
+
+            item.Parent = this;
+            item._characterSet = null;
+            list.Add(item);
+        }
+
+        Set(new DicomElement(tag, DicomVR.SQ, DicomVR.None, DicomElement.UndefinedLength, -1, ReadOnlyMemory<byte>.Empty, list));
+        return this;
+    }
+
+    /// <summary>Copies an element (value, sequence items or fragments) from another data set of the same byte order.</summary>
+    public DicomDataset Add(in DicomElement element)
+    {
+        Set(element);
+        return this;
+    }
+
+    private static DicomVR VROf(DicomTag tag)
+    {
+        var vr = DicomDictionary.GetVR(tag);
+        return vr == DicomVR.None ? DicomVR.UN : vr;
+    }
+
+    /// <summary>Switches this data set to UTF-8, re-encoding its text (and that of items without their own character set).</summary>
+    private void EnsureUtf8()
+    {
+        if (CharacterSet.IsUtf8)
+        {
+            return;
+        }
+
+        var stack = new Stack<DicomDataset>();
+        stack.Push(this);
+        var utf8 = DicomCharacterSet.Utf8Set.Encodings[0];
+        while (stack.Count > 0)
+        {
+            var ds = stack.Pop();
+            var charset = ds.CharacterSet;
+            for (var i = 0; i < ds._count; i++)
+            {
+                ref var e = ref ds._elements[i];
+                if (DicomVRInfo.IsEncodedText(e.VR) && !e.RawValue.IsEmpty)
+                {
+                    var values = e.VR == DicomVR.PN
+                        ? ds.GetPersonNames(e).Select(p => p.Original).ToArray()
+                        : ds.GetStrings(e);
+                    e = new DicomElement(e.Tag, e.VR, DicomVR.None, 0, -1, DicomValueEncoder.EncodeStrings(e.VR, values, utf8), null);
+                }
+                else if (e.Items is { } items)
+                {
+                    foreach (var item in items)
+                    {
+                        if (!item.Contains(DicomTags.SpecificCharacterSet))
+                        {
+                            stack.Push(item);
+                        }
+                    }
+                }
+            }
+        }
+
+        Set(new DicomElement(DicomTags.SpecificCharacterSet, DicomVR.CS, DicomVR.None, 0, -1, Encoding.ASCII.GetBytes("ISO_IR 192")));
+        ClearCharacterSetCache();
+    }
+
+    private void ClearCharacterSetCache()
+    {
+        var stack = new Stack<DicomDataset>();
+        stack.Push(this);
+        while (stack.Count > 0)
+        {
+            var ds = stack.Pop();
+            ds._characterSet = null;
+            for (var i = 0; i < ds._count; i++)
+            {
+                if (ds._elements[i].Items is { } items)
+                {
+                    foreach (var item in items)
+                    {
+                        stack.Push(item);
+                    }
+                }
+            }
+        }
+    }
+}
