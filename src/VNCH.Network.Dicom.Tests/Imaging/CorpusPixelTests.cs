@@ -250,7 +250,7 @@ public class CorpusPixelTests
             var pixels = DicomPixelFrames.FromFile(file, stream);
             using var frame = pixels.DecodeFrame(0);
         });
-        Assert.IsType<DicomPixelDataException>(error);
+        Assert.Contains("above the limit", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
