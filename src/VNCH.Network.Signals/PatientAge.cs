@@ -1,4 +1,4 @@
-using System.Globalization;
+using VNCH.Network.Dicom;
 
 namespace VNCH.Network.Signals;
 
@@ -8,9 +8,9 @@ namespace VNCH.Network.Signals;
 /// </summary>
 public static class PatientAge
 {
-    /// <summary>Mean Gregorian month and year lengths, used only when the source gives the age in those units.</summary>
-    private const double DaysPerMonth = 365.2425 / 12;
-    private const double DaysPerYear = 365.2425;
+    /// <summary>Month and year lengths used when a source gives the age in those units (the same as <see cref="DicomAge.ToDays"/>).</summary>
+    private const double DaysPerMonth = 30.4375;
+    private const double DaysPerYear = 365.25;
 
     /// <summary>Completed days from birth to the study date.</summary>
     public static int DaysBetween(DateOnly birthDate, DateOnly studyDate)
@@ -24,27 +24,15 @@ public static class PatientAge
     }
 
     /// <summary>
-    /// Parses a DICOM Age String (VR AS, PS3.5 §6.2): exactly four characters, "nnnD", "nnnW", "nnnM" or "nnnY".
-    /// Months and years are converted with mean calendar lengths and rounded down to completed days.
+    /// Parses a DICOM Age String (VR AS, PS3.5 §6.2: "nnnD", "nnnW", "nnnM" or "nnnY") with the DICOM library's
+    /// parser and rounds down to completed days.
     /// </summary>
     public static int ParseDicomAgeString(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var text = value.Trim();
-        if (text.Length != 4
-            || !int.TryParse(text.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-        {
-            throw new SignalFormatException($"DICOM age string '{value}' is not of the form nnnD, nnnW, nnnM or nnnY (PS3.5 VR AS).");
-        }
-
-        return char.ToUpperInvariant(text[3]) switch
-        {
-            'D' => number,
-            'W' => number * 7,
-            'M' => (int)Math.Floor(number * DaysPerMonth),
-            'Y' => (int)Math.Floor(number * DaysPerYear),
-            _ => throw new SignalFormatException($"DICOM age string '{value}' has unit '{text[3]}'; expected D, W, M or Y (PS3.5 VR AS)."),
-        };
+        return DicomAge.TryParse(value, out var age)
+            ? (int)Math.Floor(age.ToDays())
+            : throw new SignalFormatException($"DICOM age string '{value}' is not of the form nnnD, nnnW, nnnM or nnnY (PS3.5 VR AS).");
     }
 
     /// <summary>Converts whole years (e.g. an aECG "Reported Age" in "a") to days.</summary>
