@@ -254,6 +254,19 @@ public class CorpusPixelTests
     }
 
     [Fact]
+    public void Truncated_native_pixel_data_names_the_frame()
+    {
+        // MR_truncated.dcm: 8192 bytes declared, 8130 present. The reader refuses it by default; read tolerantly,
+        // the pixel pipeline reports the frame that cannot be decoded.
+        using var stream = File.OpenRead(TestData.File("dicom/pydicom/src/pydicom/data/test_files/MR_truncated.dcm"));
+        var file = DicomReader.Read(stream, new DicomReadOptions { TolerateTruncation = true });
+        var pixels = DicomPixelFrames.FromFile(file, stream);
+        var error = Assert.Throws<DicomPixelDataException>(() => pixels.DecodeFrame(0));
+        Assert.Equal(0, error.FrameIndex);
+        Assert.StartsWith("frame 0: pixel data is truncated", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Jpeg_2000_is_refused_naming_the_syntax()
     {
         using var stream = File.OpenRead(TestData.File("dicom/orthanc-tests/TransferSyntaxes/1.2.840.10008.1.2.4.90.dcm"));
