@@ -199,7 +199,7 @@ public sealed class DicomWriterTests
     }
 
     /// <summary>Runs dcmtk's dcmdump +E (fails the test if dcmtk is not installed: CI installs it).</summary>
-    private static string AssertDcmdumpAccepts(string path)
+    internal static string AssertDcmdumpAccepts(string path)
     {
         var dcmdump = FindOnPath("dcmdump");
         Assert.True(dcmdump is not null, "dcmdump (dcmtk) is not on PATH; install dcmtk (apt-get install dcmtk) to validate the writer's output.");
