@@ -172,10 +172,12 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Very_short_recording_is_analysed_without_intervals()
+    public void Very_short_recording_is_reported_as_too_short_not_as_asystole()
     {
         var analysis = EcgAnalyzer.Analyze(SyntheticEcg.Make(120, seconds: 1.5), ageDaysOverride: 400);
         Assert.Null(analysis.Intervals.QrsMs);
+        Assert.Contains(analysis.Statements, s => s.Code == "RECORDING_TOO_SHORT" && s.Severity == StatementSeverity.Technical);
+        Assert.DoesNotContain(analysis.Statements, s => s.Severity == StatementSeverity.Critical);
     }
 
     [Theory]
