@@ -1,23 +1,40 @@
 using BenchmarkDotNet.Running;
+using VNCH.Network.Benchmarks.Dicom;
 using VNCH.Network.Benchmarks.Ecg;
+using VNCH.Network.Benchmarks.Inference;
+using VNCH.Network.Benchmarks.Pixels;
 
 // One-shot benchmark commands print figures quickly; the *-bdn variants run BenchmarkDotNet.
 // Usage: dotnet run -c Release --project tests/VNCH.Network.Benchmarks -- <case>
-return args.FirstOrDefault() switch
+// Add a case with one line in this table; any other first argument goes to BenchmarkDotNet's switcher.
+var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
-    "ecg" => EcgBench.RunOnce(),
-    "ecg-bdn" => Run<EcgBench>(args),
-    _ => Usage(),
+    ["dicom-parse"] = _ => DicomParseBench.RunOnce(),
+    ["dicom-parse-bdn"] = Run<DicomParseBench>,
+    ["ecg"] = _ => EcgBench.RunOnce(),
+    ["ecg-bdn"] = Run<EcgBench>,
+    ["pixels"] = _ => PixelBench.RunOnce(),
+    ["pixels-bdn"] = Run<PixelBench>,
+    ["inference"] = _ => InferenceBench.RunOnce(),
+    ["inference-bdn"] = Run<InferenceBench>,
 };
+
+if (args.Length > 0 && cases.TryGetValue(args[0], out var run))
+{
+    return run(args);
+}
+
+if (args.Length == 0)
+{
+    Console.Error.WriteLine($"usage: VNCH.Network.Benchmarks <case> where case is one of: {string.Join(", ", cases.Keys)} (anything else: BenchmarkDotNet switcher arguments)");
+    return 2;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(DicomParseBench).Assembly).Run(args);
+return 0;
 
 static int Run<T>(string[] args)
 {
     BenchmarkRunner.Run<T>(args: args.Skip(1).ToArray());
     return 0;
-}
-
-static int Usage()
-{
-    Console.Error.WriteLine("usage: VNCH.Network.Benchmarks <case> where case is one of: ecg, ecg-bdn");
-    return 2;
 }

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using VNCH.Network.Api.Routing;
+
+namespace VNCH.Network.Functions.Http;
+
+/// <summary>
+/// One HTTP trigger per entry of <see cref="ApiRoutes.All"/>: function name = route name, route = pattern without
+/// the <c>/api</c> prefix (the host's routePrefix). A test compares the generated functions.metadata with the table.
+/// </summary>
+public static class HttpApiFunctions
+{
+    [Function("health")]
+    public static Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        ServeAsync("health", request);
+
+    [Function("studies-upload")]
+    public static Task<IActionResult> UploadStudies([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/studies")] HttpRequest request) =>
+        ServeAsync("studies-upload", request);
+
+    [Function("studies-list")]
+    public static Task<IActionResult> ListStudies([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies")] HttpRequest request) =>
+        ServeAsync("studies-list", request);
+
+    [Function("studies-get")]
+    public static Task<IActionResult> GetStudy([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies/{id}")] HttpRequest request) =>
+        ServeAsync("studies-get", request);
+
+    [Function("studies-fhir")]
+    public static Task<IActionResult> GetStudyFhir([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies/{id}/fhir")] HttpRequest request) =>
+        ServeAsync("studies-fhir", request);
+
+    [Function("audit-list")]
+    public static Task<IActionResult> ListAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audit")] HttpRequest request) =>
+        ServeAsync("audit-list", request);
+
+    /// <summary>The shared pipeline (role, tenant, handler) exactly as the embedded server runs it.</summary>
+    private static async Task<IActionResult> ServeAsync(string routeName, HttpRequest request) =>
+        new ResultAction(await ApiPipeline.ExecuteAsync(ApiRoutes.Get(routeName), request.HttpContext));
+
+    /// <summary>The handlers return minimal-API results; the Functions integration executes action results.</summary>
+    private sealed class ResultAction(IResult result) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
+    }
+}

@@ -1,0 +1,158 @@
+// VNCH.Network on Azure, provisioned by azd: one resource group with the Functions app and everything it talks to.
+// No keys anywhere: the app's system-assigned identity gets data-plane roles on storage, Cosmos DB and Service Bus.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; used for the resource group and resource name suffix.')
+param environmentName string
+
+@minLength(1)
+@description('Primary location for all resources.')
+param location string
+
+@description('Entra ID tenant that issues tokens to hospitals and the association (Microsoft.Identity.Web AzureAd:TenantId).')
+param entraTenantId string = tenant().tenantId
+
+@description('Application (client) ID of the VNCH.Network API app registration (AzureAd:ClientId). Its app roles are listed in docs/azure.md.')
+param entraApiClientId string
+
+@description('Accepted token audience; defaults to api://<client id>.')
+param entraApiAudience string = ''
+
+@description('Hospitals (tenants) that receive result events: one Service Bus subscription each, filtered on the tenantId application property.')
+param resultTenants array = []
+
+@description('Create the Event Grid subscription that feeds the inbox blob trigger. It needs the app deployed first (its blobs_extension key exists only then): azd sets this after the first deploy (see azure.yaml hooks).')
+param inboxEventsEnabled bool = false
+
+@description('Maximum instances of the Flex Consumption app.')
+param maximumInstanceCount int = 100
+
+var abbreviations = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${abbreviations.resourceGroup}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: '${abbreviations.logAnalytics}${resourceToken}'
+    applicationInsightsName: '${abbreviations.applicationInsights}${resourceToken}'
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: '${abbreviations.storageAccount}${resourceToken}'
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: '${abbreviations.cosmosAccount}${resourceToken}'
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: '${abbreviations.serviceBusNamespace}${resourceToken}'
+    resultTenants: resultTenants
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    planName: '${abbreviations.functionPlan}${resourceToken}'
+    appName: '${abbreviations.functionApp}${resourceToken}'
+    serviceName: 'api'
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    maximumInstanceCount: maximumInstanceCount
+    appSettings: {
+      // Identity-based host storage (no connection string): the runtime builds the endpoints from the account name.
+      AzureWebJobsStorage__accountName: storage.outputs.name
+      AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+      AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+      AzureWebJobsStorage__credential: 'managedidentity'
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+      // VNCH.Network.Azure options (section Vnch:Azure), endpoints only.
+      Vnch__Azure__BlobServiceUri: storage.outputs.blobEndpoint
+      Vnch__Azure__QueueServiceUri: storage.outputs.queueEndpoint
+      Vnch__Azure__CosmosEndpoint: cosmos.outputs.endpoint
+      Vnch__Azure__CosmosDatabase: cosmos.outputs.databaseName
+      Vnch__Azure__ServiceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+      Vnch__Azure__ResultsTopic: serviceBus.outputs.topicName
+      // Microsoft.Identity.Web (section AzureAd): Entra ID is the only token issuer this host accepts.
+      AzureAd__Instance: environment().authentication.loginEndpoint
+      AzureAd__TenantId: entraTenantId
+      AzureAd__ClientId: entraApiClientId
+      AzureAd__Audience: empty(entraApiAudience) ? 'api://${entraApiClientId}' : entraApiAudience
+    }
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  scope: resourceGroup
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+module inboxEvents 'modules/inboxevents.bicep' = if (inboxEventsEnabled) {
+  name: 'inboxevents'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    functionAppName: functionApp.outputs.name
+    inboxContainerName: storage.outputs.inboxContainerName
+    ingestFunctionName: 'IngestInboxBlob'
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = functionApp.outputs.uri
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
+output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output AZURE_COSMOS_DATABASE string = cosmos.outputs.databaseName
+output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output AZURE_SERVICEBUS_TOPIC string = serviceBus.outputs.topicName
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString

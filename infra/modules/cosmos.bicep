@@ -1,0 +1,72 @@
+// Cosmos DB (NoSQL, serverless) for studies, FHIR records, audit, the tenant directory and the de-identified reporting
+// projection. Keys are disabled: the app uses its identity through a Cosmos SQL role assignment.
+param location string
+param tags object
+param name string
+param databaseName string = 'vnch'
+
+// Hierarchical keys keep each hospital's data under one prefix (tenant-scoped queries stay in-prefix) while no logical
+// partition grows without bound: the patient bucket for studies, the study for FHIR records, the UTC day for audit.
+// Same definitions as src/VNCH.Network.Azure/Cosmos/CosmosContainers.cs (a test compares them).
+var containers = [
+  {
+    name: 'studies'
+    paths: [ '/tenantId', '/subjectKey' ]
+    // Listing order: newest first, id as tie-breaker (keyset paging).
+    compositeIndexes: [ [ { path: '/updatedAt', order: 'descending' }, { path: '/id', order: 'descending' } ] ]
+    excludedPaths: [ { path: '/study/*' } ]
+  }
+  { name: 'records', paths: [ '/tenantId', '/studyId' ], compositeIndexes: [], excludedPaths: [ { path: '/json/?' } ] }
+  { name: 'audit', paths: [ '/tenantId', '/day' ], compositeIndexes: [], excludedPaths: [ { path: '/record/*' } ] }
+  { name: 'tenants', paths: [ '/directory' ], compositeIndexes: [], excludedPaths: [] }
+  // De-identified reporting projection (age band, modality, finding, period): no identifiers, partitioned by period.
+  { name: 'reporting', paths: [ '/period' ], compositeIndexes: [], excludedPaths: [] }
+]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+    locations: [ { locationName: location, failoverPriority: 0, isZoneRedundant: false } ]
+    capabilities: [ { name: 'EnableServerless' } ]
+    disableLocalAuth: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: { id: databaseName }
+  }
+}
+
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [for container in containers: {
+  parent: database
+  name: container.name
+  properties: {
+    resource: {
+      id: container.name
+      partitionKey: length(container.paths) > 1
+        ? { paths: container.paths, kind: 'MultiHash', version: 2 }
+        : { paths: container.paths, kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        includedPaths: [ { path: '/*' } ]
+        // Bodies are read whole, never filtered on: not indexing them keeps writes cheap.
+        excludedPaths: union([ { path: '/"_etag"/?' } ], container.excludedPaths)
+        compositeIndexes: container.compositeIndexes
+      }
+    }
+  }
+}]
+
+output name string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name

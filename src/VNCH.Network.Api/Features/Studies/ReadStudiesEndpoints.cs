@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using VNCH.Network.Api.Problems;
+using VNCH.Network.Api.Routing;
+using VNCH.Network.Core.Features.Results;
+using VNCH.Network.Core.Features.Studies;
+
+namespace VNCH.Network.Api.Features.Studies;
+
+public static class ListStudiesEndpoint
+{
+    public const int MaxPageSize = 200;
+
+    public static async Task<IResult> Handle(ApiRequestContext context)
+    {
+        var q = context.Http.Request.Query;
+        var query = new StudyQuery();
+        if (q["status"].ToString() is { Length: > 0 } status)
+        {
+            if (!StudyViews.TryParseStatus(status, out var parsed))
+            {
+                return ApiProblems.InvalidRequest($"Unknown status '{status}'. Use received, queued, analysing, completed, rejected, failed or no-analyser.");
+            }
+
+            query = query with { Status = parsed };
+        }
+
+        if (q["kind"].ToString() is { Length: > 0 } kind)
+        {
+            if (!StudyViews.TryParseKind(kind, out var parsed))
+            {
+                return ApiProblems.InvalidRequest($"Unknown kind '{kind}'. Use imaging, ecg, audiogram or unknown.");
+            }
+
+            query = query with { Kind = parsed };
+        }
+
+        if (q["modality"].ToString() is { Length: > 0 } modality)
+        {
+            query = query with { Modality = modality.ToUpperInvariant() };
+        }
+
+        if (q["since"].ToString() is { Length: > 0 } since)
+        {
+            if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return ApiProblems.InvalidRequest($"'since' must be an ISO 8601 date-time, not '{since}'.");
+            }
+
+            query = query with { Since = parsed };
+        }
+
+        if (q["pageSize"].ToString() is { Length: > 0 } size)
+        {
+            if (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed is < 1 or > MaxPageSize)
+            {
+                return ApiProblems.InvalidRequest($"'pageSize' must be between 1 and {MaxPageSize}.");
+            }
+
+            query = query with { PageSize = parsed };
+        }
+
+        query = query with { ContinuationToken = q["continuationToken"].ToString() is { Length: > 0 } token ? token : null };
+        StudyPage page;
+        try
+        {
+            page = await context.Service<StudyQueries>().ListAsync(context.Caller, query, context.Aborted);
+        }
+        catch (FormatException)
+        {
+            return ApiProblems.InvalidRequest("The continuation token is not valid.");
+        }
+
+        return Results.Json(new
+        {
+            items = page.Items.Select(s => StudyViews.Summary(s, context.Url)),
+            continuationToken = page.ContinuationToken,
+        });
+    }
+}
+
+public static class GetStudyEndpoint
+{
+    public static async Task<IResult> Handle(ApiRequestContext context)
+    {
+        var id = context.Http.GetRouteValue("id")?.ToString() ?? "";
+        var study = await context.Service<StudyQueries>().GetAsync(context.Caller, id, context.Aborted);
+        return study is null ? ApiProblems.StudyNotFound(id) : Results.Json(StudyViews.Detail(study, context.Url));
+    }
+}
+
+public static class GetStudyFhirEndpoint
+{
+    public const string FhirJsonMediaType = "application/fhir+json";
+
+    public static async Task<IResult> Handle(ApiRequestContext context)
+    {
+        var id = context.Http.GetRouteValue("id")?.ToString() ?? "";
+        var bundle = await context.Service<StudyQueries>().GetFhirBundleAsync(context.Caller, id, context.Aborted);
+        return bundle is null ? ApiProblems.StudyNotFound(id) : Results.Text(bundle, FhirJsonMediaType);
+    }
+}

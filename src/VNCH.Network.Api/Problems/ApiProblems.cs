@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace VNCH.Network.Api.Problems;
+
+/// <summary>RFC 7807 problem+json answers with specific <c>type</c> URIs (listed in docs/api.md).</summary>
+public static class ApiProblems
+{
+    public const string TypeBase = "https://vnch.network/problems/";
+
+    public static IResult Unauthenticated(string detail) =>
+        Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required", detail);
+
+    public static IResult MissingRole(string role) =>
+        Problem(StatusCodes.Status403Forbidden, "missing-role", "Role required", $"This operation requires the '{role}' role.");
+
+    public static IResult TenantNotMapped() =>
+        Problem(StatusCodes.Status403Forbidden, "tenant-not-mapped", "No hospital for this caller",
+            "The caller's token does not map to any hospital in the tenant directory.");
+
+    public static IResult TenantAmbiguous() =>
+        Problem(StatusCodes.Status403Forbidden, "tenant-ambiguous", "Ambiguous hospital for this caller",
+            "The caller's token maps to more than one hospital; the request is refused.");
+
+    public static IResult StudyNotFound(string id) =>
+        Problem(StatusCodes.Status404NotFound, "study-not-found", "Study not found", $"There is no study '{id}'.");
+
+    public static IResult UnsupportedMediaType(string? contentType) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+            $"Content-Type '{contentType ?? "none"}' is not accepted. Use application/dicom, multipart/related; type=\"application/dicom\", application/hl7-aecg+xml, application/xml (AnnotatedECG) or application/vnd.vnch.audiogram+json.");
+
+    public static IResult InvalidRequest(string detail) =>
+        Problem(StatusCodes.Status400BadRequest, "invalid-request", "Invalid request", detail);
+
+    public static IResult Problem(int status, string slug, string title, string detail) =>
+        Results.Problem(new ProblemDetails
+        {
+            Status = status,
+            Type = TypeBase + slug,
+            Title = title,
+            Detail = detail,
+        });
+}

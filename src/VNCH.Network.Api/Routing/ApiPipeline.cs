@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using VNCH.Network.Api.Problems;
+using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Tenancy;
+
+namespace VNCH.Network.Api.Routing;
+
+/// <summary>
+/// Authorisation shared by both hosts: the host authenticates (JWT bearer with the local key, or Entra ID through
+/// Microsoft.Identity.Web) and this pipeline enforces the route's role and resolves the tenant from the claims.
+/// </summary>
+public static class ApiPipeline
+{
+    public const string CorrelationHeader = "X-Correlation-ID";
+
+    public static async Task<IResult> ExecuteAsync(ApiRoute route, HttpContext http)
+    {
+        var correlationId = CorrelationId(http);
+        http.Response.Headers[CorrelationHeader] = correlationId;
+        if (route.IsAnonymous)
+        {
+            return await route.Handler(new ApiRequestContext(http, null));
+        }
+
+        var user = http.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return ApiProblems.Unauthenticated("A valid bearer token for this API is required.");
+        }
+
+        var subject = Subject(user);
+        var roles = RolesOf(user);
+        if (!roles.Contains(route.RequiredRole!))
+        {
+            await AuditDeniedAsync(http, route, subject, null, $"missing role {route.RequiredRole}", correlationId);
+            return ApiProblems.MissingRole(route.RequiredRole!);
+        }
+
+        var directory = http.RequestServices.GetRequiredService<ITenantDirectory>();
+        var resolution = await directory.ResolveAsync(ClaimsOf(user), http.RequestAborted);
+        if (resolution.Status != TenantResolutionStatus.Resolved)
+        {
+            await AuditDeniedAsync(http, route, subject, null, $"tenant {resolution.Status}", correlationId);
+            return resolution.Status == TenantResolutionStatus.Ambiguous ? ApiProblems.TenantAmbiguous() : ApiProblems.TenantNotMapped();
+        }
+
+        var caller = new Caller(resolution.Tenant!.Id, subject, roles, correlationId);
+        return await route.Handler(new ApiRequestContext(http, caller));
+    }
+
+    public static PrincipalClaims ClaimsOf(ClaimsPrincipal user) =>
+        new(
+            First(user, "tid", "http://schemas.microsoft.com/identity/claims/tenantid"),
+            First(user, "azp", "appid"),
+            First(user, "vnch_tenant"));
+
+    public static IReadOnlySet<string> RolesOf(ClaimsPrincipal user) =>
+        user.Claims.Where(c => c.Type is "roles" or "role" or ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+
+    private static string Subject(ClaimsPrincipal user) =>
+        First(user, "sub", ClaimTypes.NameIdentifier, "oid", "azp", "appid") ?? "unknown";
+
+    private static string? First(ClaimsPrincipal user, params string[] types) =>
+        types.Select(t => user.FindFirst(t)?.Value).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private static string CorrelationId(HttpContext http)
+    {
+        var supplied = http.Request.Headers[CorrelationHeader].ToString();
+        return supplied.Length is > 0 and <= 128 && supplied.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? supplied
+            : http.TraceIdentifier;
+    }
+
+    private static Task AuditDeniedAsync(HttpContext http, ApiRoute route, string subject, TenantId? tenant, string detail, string correlationId)
+    {
+        var audit = http.RequestServices.GetRequiredService<IAuditSink>();
+        var time = http.RequestServices.GetRequiredService<TimeProvider>();
+        return audit.WriteAsync(new AuditRecord(time.GetUtcNow(), subject, tenant, route.Name, "Endpoint", route.Pattern,
+            AuditOutcomes.Denied, correlationId, detail), http.RequestAborted);
+    }
+}

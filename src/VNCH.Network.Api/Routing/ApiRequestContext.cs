@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http;
+using VNCH.Network.Core.Features.Tenancy;
+
+namespace VNCH.Network.Api.Routing;
+
+/// <summary>What a handler gets: the HTTP context and, for authenticated routes, the resolved caller.</summary>
+public sealed class ApiRequestContext(HttpContext http, Caller? caller)
+{
+    public HttpContext Http { get; } = http;
+
+    /// <summary>The resolved caller; only null on anonymous routes.</summary>
+    public Caller Caller => caller ?? throw new InvalidOperationException("Anonymous route has no caller.");
+
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    public T Service<T>()
+        where T : notnull => Http.RequestServices.GetRequiredService<T>();
+
+    /// <summary>Absolute URL of a path on this service (used for Location and RetrieveURL).</summary>
+    public string Url(string path) => $"{Http.Request.Scheme}://{Http.Request.Host}{Http.Request.PathBase}{path}";
+}

@@ -1,0 +1,48 @@
+using System.Collections.ObjectModel;
+using Microsoft.Azure.Cosmos;
+
+namespace VNCH.Network.Azure.Cosmos;
+
+/// <summary>
+/// One Cosmos container: its partition paths (hierarchical in production) and the composite indexes its ordered
+/// queries need. infra/modules/cosmos.bicep declares the same containers; a test keeps the two in step.
+/// </summary>
+public sealed record CosmosContainerDefinition(string Name, IReadOnlyList<string> PartitionPaths, IReadOnlyList<IReadOnlyList<(string Path, CompositePathSortOrder Order)>> CompositeIndexes)
+{
+    public IReadOnlyList<string> PathsFor(CosmosPartitioning partitioning) =>
+        partitioning == CosmosPartitioning.Hierarchical || PartitionPaths.Count == 1 ? PartitionPaths : [PartitionPaths[0]];
+
+    public ContainerProperties Properties(CosmosPartitioning partitioning)
+    {
+        var paths = PathsFor(partitioning);
+        var properties = paths.Count == 1 ? new ContainerProperties(Name, paths[0]) : new ContainerProperties(Name, paths.ToList());
+        foreach (var index in CompositeIndexes)
+        {
+            properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>(
+                index.Select(p => new CompositePath { Path = p.Path, Order = p.Order }).ToList()));
+        }
+
+        return properties;
+    }
+}
+
+public static class CosmosContainers
+{
+    /// <summary>
+    /// Study documents: tenant, then the patient bucket (Study.SubjectKey). A tenant's queries stay inside its prefix;
+    /// no logical partition grows with the hospital's whole history.
+    /// </summary>
+    public static CosmosContainerDefinition Studies { get; } = new("studies", ["/tenantId", "/subjectKey"],
+        [[("/updatedAt", CompositePathSortOrder.Descending), ("/id", CompositePathSortOrder.Descending)]]);
+
+    /// <summary>FHIR resources: tenant, then the study they belong to (a study's records are one small partition).</summary>
+    public static CosmosContainerDefinition Records { get; } = new("records", ["/tenantId", "/studyId"], []);
+
+    /// <summary>Audit trail: tenant, then UTC day, so a busy hospital's trail spreads over days instead of one hot key.</summary>
+    public static CosmosContainerDefinition Audit { get; } = new("audit", ["/tenantId", "/day"], []);
+
+    /// <summary>The tenant directory: a few hundred hospitals, one logical partition, read whole.</summary>
+    public static CosmosContainerDefinition Tenants { get; } = new("tenants", ["/directory"], []);
+
+    public static IReadOnlyList<CosmosContainerDefinition> All { get; } = [Studies, Records, Audit, Tenants];
+}

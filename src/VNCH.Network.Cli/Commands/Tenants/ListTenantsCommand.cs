@@ -1,0 +1,23 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using VNCH.Network.Embedded.Tenancy;
+
+namespace VNCH.Network.Cli.Commands.Tenants;
+
+public sealed class ListTenantsCommand : AsyncCommand<DataPathSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, DataPathSettings settings, CancellationToken cancellationToken)
+    {
+        var table = new Table().AddColumns("Tenant", "Name", "Mappings");
+        foreach (var tenant in await new JsonTenantDirectory(settings.Folder()).ListAsync(cancellationToken))
+        {
+            table.AddRow(
+                Markup.Escape(tenant.Id.Value),
+                Markup.Escape(tenant.Name),
+                Markup.Escape(string.Join(", ", tenant.Mappings.Select(m => $"{m.Kind}={m.Value}"))));
+        }
+
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}

@@ -1,0 +1,118 @@
+using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Tests.Fakes;
+using VNCH.Network.Testing;
+
+namespace VNCH.Network.Core.Tests.Analysis;
+
+public sealed class AnalysisHandlerTests
+{
+    private static readonly string Cxr = TestData.File("dicom/derived_pediatric_cxr/peds_cxr_normal_NORMAL2-IM-0092-0001_jpegbaseline.dcm");
+    private static readonly string Ct = TestData.File("dicom/dicomParser/testImages/CT1_UNC.explicit_little_endian.dcm");
+
+    [Fact]
+    public async Task Without_an_applicable_analyser_the_study_ends_no_analyser_with_no_findings()
+    {
+        var analyser = new FakeAnalyser();
+        var pipeline = new Pipeline(analyser);
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, Ct);
+        await pipeline.DrainAsync();
+
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.NoAnalyser, study.Status);
+        Assert.Equal("no-analyser", study.Reason!.Code);
+        Assert.Empty(study.Analyses);
+        Assert.Equal(0, analyser.Calls);
+        var records = await pipeline.Records.GetForStudyAsync(Pipeline.TenantA, study.Id, CancellationToken.None);
+        Assert.Equal(["Patient", "ImagingStudy"], records.Select(r => r.ResourceType));
+    }
+
+    [Fact]
+    public async Task An_applicable_analyser_completes_the_study_with_its_result_and_records()
+    {
+        var analyser = new FakeAnalyser();
+        var pipeline = new Pipeline(analyser);
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+        await pipeline.DrainAsync();
+
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Completed, study.Status);
+        Assert.All(new[] { StudyStatus.Received, StudyStatus.Queued, StudyStatus.Analysing, StudyStatus.Completed }, s => Assert.True(study.StatusTimes.ContainsKey(s)));
+        var analysis = Assert.Single(study.Analyses);
+        Assert.Equal("fake-cxr", analysis.Analyser.Id);
+        Assert.Equal(0.91, analysis.Result.Scores["pneumonia"]);
+
+        var subject = Assert.Single(analyser.Subjects);
+        Assert.Equal("CR", subject.Modality);
+        await using var stream = await subject.Instances[0].OpenAsync(CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        Assert.Equal(File.ReadAllBytes(Cxr), copy.ToArray());
+
+        var types = (await pipeline.Records.GetForStudyAsync(Pipeline.TenantA, study.Id, CancellationToken.None)).Select(r => r.ResourceType);
+        Assert.Equal(["Patient", "ImagingStudy", "Device", "DiagnosticReport", "Observation", "Provenance"], types);
+        Assert.Equal(StudyStatus.Completed, Assert.Single(pipeline.Events.Events).Status);
+    }
+
+    [Fact]
+    public async Task A_second_delivery_of_a_finished_item_does_nothing()
+    {
+        var analyser = new FakeAnalyser();
+        var pipeline = new Pipeline(analyser);
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+        await pipeline.DrainAsync();
+        await pipeline.Queue.EnqueueAsync(new Features.Work.AnalyseStudy(Pipeline.TenantA, outcome.StudyId!), CancellationToken.None);
+        await pipeline.DrainAsync();
+
+        Assert.Equal(1, analyser.Calls);
+        Assert.Equal(1, pipeline.Records.ReplaceCount);
+    }
+
+    [Fact]
+    public async Task Reprocessing_after_a_new_instance_replaces_records_with_the_same_ids()
+    {
+        var pipeline = new Pipeline(new FakeAnalyser(appliesTo: _ => true));
+        var first = await pipeline.IngestFileAsync(Pipeline.TenantA, Ct);
+        await pipeline.DrainAsync();
+        var before = (await pipeline.Records.GetForStudyAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None)).Select(r => r.Id).ToList();
+
+        // Re-open and re-run the study (as a new instance or a replayed message would): same ids, no additions.
+        await pipeline.Queue.EnqueueAsync(new Features.Work.AnalyseStudy(Pipeline.TenantA, first.StudyId!), CancellationToken.None);
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None))!;
+        study.MoveTo(StudyStatus.Queued, pipeline.Time.GetUtcNow());
+        await pipeline.Studies.SaveAsync(study, CancellationToken.None);
+        await pipeline.DrainAsync();
+
+        var after = (await pipeline.Records.GetForStudyAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None)).Select(r => r.Id).ToList();
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Transient_failures_are_retried_then_the_study_fails_with_the_reason()
+    {
+        var analyser = new FakeAnalyser(_ => throw new TimeoutException("model host unavailable"));
+        var pipeline = new Pipeline(analyser);
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+        var deliveries = await pipeline.DrainAsync();
+
+        Assert.Equal(3, deliveries);
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Failed, study.Status);
+        Assert.Contains("model host unavailable", study.Reason!.Message, StringComparison.Ordinal);
+        Assert.Equal(3, analyser.Calls);
+    }
+
+    [Fact]
+    public async Task An_analyser_rejecting_the_input_rejects_the_study_without_retrying()
+    {
+        var analyser = new FakeAnalyser(_ => throw new AnalysisRejectedException("pixel-data-undecodable", "JPEG stream truncated"));
+        var pipeline = new Pipeline(analyser);
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+        await pipeline.DrainAsync();
+
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Rejected, study.Status);
+        Assert.Equal("pixel-data-undecodable", study.Reason!.Code);
+        Assert.Equal(1, analyser.Calls);
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Time.Testing;
+using VNCH.Network.Contracts.Contracts;
+using VNCH.Network.Contracts.Fakes;
+using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Records;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Work;
+
+namespace VNCH.Network.Core.Tests.Fakes;
+
+// The fakes the handler tests rely on pass the same contracts as the real adapters.
+public sealed class InMemoryStudyStoreContract : StudyStoreContractTests
+{
+    protected override IStudyStore CreateStore() => new InMemoryStudyStore();
+}
+
+public sealed class InMemoryWorkQueueContract : WorkQueueContractTests
+{
+    private readonly FakeTimeProvider time = new();
+
+    protected override IWorkQueue CreateQueue() => new InMemoryWorkQueue(time);
+
+    protected override Task AdvanceAsync(TimeSpan by)
+    {
+        time.Advance(by);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class InMemoryRecordStoreContract : RecordStoreContractTests
+{
+    protected override IRecordStore CreateStore() => new InMemoryRecordStore();
+}
+
+public sealed class InMemoryAuditSinkContract : AuditSinkContractTests
+{
+    protected override IAuditSink CreateSink() => new InMemoryAuditSink();
+}
+
+public sealed class InMemoryOriginalStoreContract : OriginalStoreContractTests
+{
+    protected override IOriginalStore CreateStore() => new InMemoryOriginalStore();
+}

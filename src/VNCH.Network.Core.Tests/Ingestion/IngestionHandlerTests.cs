@@ -1,0 +1,119 @@
+using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Tests.Fakes;
+using VNCH.Network.Testing;
+
+namespace VNCH.Network.Core.Tests.Ingestion;
+
+public sealed class IngestionHandlerTests
+{
+    private static readonly string Cxr = TestData.File("dicom/derived_pediatric_cxr/peds_cxr_pneumonia_viral_person1_virus_6_jpegbaseline.dcm");
+
+    [Fact]
+    public async Task An_instance_is_stored_recorded_and_queued()
+    {
+        var pipeline = new Pipeline();
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+
+        Assert.Equal(IngestStatus.Accepted, outcome.Status);
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.1", outcome.SopClassUid);
+        Assert.True(await pipeline.Originals.ExistsAsync(Pipeline.TenantA, outcome.Sha256!, CancellationToken.None));
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Queued, study.Status);
+        Assert.Equal(StudyKind.Imaging, study.Kind);
+        Assert.Equal("CR", study.Modality);
+        Assert.True(study.StatusTimes.ContainsKey(StudyStatus.Received));
+        Assert.Equal(1, pipeline.Queue.Pending);
+        Assert.Contains(pipeline.Audit.All, a => a.Action == "study.ingest" && a.Outcome == "success" && a.ResourceId == study.Id);
+    }
+
+    [Fact]
+    public async Task The_same_instance_twice_is_a_duplicate_and_not_queued_again()
+    {
+        var pipeline = new Pipeline();
+        var first = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+        var second = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+
+        Assert.Equal(IngestStatus.Duplicate, second.Status);
+        Assert.Equal(first.StudyId, second.StudyId);
+        Assert.Equal(1, pipeline.Queue.Pending);
+        Assert.Single((await pipeline.Studies.GetAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None))!.Instances);
+    }
+
+    [Fact]
+    public async Task The_same_uid_with_different_content_is_a_visible_conflict_not_an_overwrite()
+    {
+        var pipeline = new Pipeline();
+        var bytes = File.ReadAllBytes(Cxr);
+        var first = await pipeline.IngestAsync(Pipeline.TenantA, bytes);
+        var altered = (byte[])bytes.Clone();
+        altered[^1] ^= 0xFF; // a pixel byte: same header, different content
+        var second = await pipeline.IngestAsync(Pipeline.TenantA, altered);
+
+        Assert.Equal(IngestStatus.Failed, second.Status);
+        Assert.Equal(IngestReasons.InstanceConflict, second.ReasonCode);
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None))!;
+        Assert.Equal(first.Sha256, Assert.Single(study.Instances).Sha256);
+        Assert.Contains(pipeline.Audit.All, a => a.Outcome == "conflict");
+    }
+
+    [Fact]
+    public async Task Two_tenants_sending_the_same_file_get_two_studies()
+    {
+        var pipeline = new Pipeline();
+        var a = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+        var b = await pipeline.IngestFileAsync(Pipeline.TenantB, Cxr);
+
+        Assert.Equal(IngestStatus.Accepted, b.Status);
+        Assert.NotEqual(a.StudyId, b.StudyId);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, "application/dicom", IngestReasons.CannotUnderstand)]
+    [InlineData(new byte[0], "application/dicom", IngestReasons.EmptyDocument)]
+    [InlineData(new byte[] { (byte)'{', (byte)'}' }, "application/vnd.unknown+json", IngestReasons.UnsupportedMediaType)]
+    public async Task Unusable_documents_are_rejected_with_a_reason_and_kept(byte[] bytes, string mediaType, string reason)
+    {
+        var pipeline = new Pipeline();
+        var outcome = await pipeline.IngestAsync(Pipeline.TenantA, bytes, mediaType);
+
+        Assert.Equal(IngestStatus.Failed, outcome.Status);
+        Assert.Equal(reason, outcome.ReasonCode);
+        Assert.True(await pipeline.Originals.ExistsAsync(Pipeline.TenantA, outcome.Sha256!, CancellationToken.None));
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Rejected, study.Status);
+        Assert.Equal(reason, study.Reason!.Code);
+        Assert.Equal(0, pipeline.Queue.Pending);
+    }
+
+    [Fact]
+    public async Task A_dicomdir_is_refused_as_an_unsupported_sop_class()
+    {
+        var pipeline = new Pipeline();
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, TestData.File("dicom/fo-dicom/TestData/DICOMDIR"));
+        Assert.Equal(IngestReasons.SopClassNotSupported, outcome.ReasonCode);
+    }
+
+    [Fact]
+    public async Task The_deeply_nested_file_is_rejected_without_crashing()
+    {
+        var pipeline = new Pipeline();
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, TestData.File("dicom/orthanc-tests/2026-05-06-Deeply-Nested-Sequence.dcm"));
+        Assert.Equal(IngestStatus.Failed, outcome.Status);
+        Assert.Equal(IngestReasons.CannotUnderstand, outcome.ReasonCode);
+    }
+
+    [Fact]
+    public async Task An_hl7_aecg_document_becomes_an_ecg_study()
+    {
+        var pipeline = new Pipeline();
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, TestData.File("ecg/hl7-aecg/Example_aECG.xml"), "application/xml");
+
+        Assert.Equal(IngestStatus.Accepted, outcome.Status);
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyKind.Ecg, study.Kind);
+        Assert.Equal("SBJ-123", study.Patient!.Id);
+        Assert.Equal(AdministrativeSex.Male, study.Patient.Sex);
+        Assert.Equal(new DateOnly(2002, 11, 22).DayNumber - new DateOnly(1953, 5, 8).DayNumber, study.PatientAgeInDays);
+    }
+}

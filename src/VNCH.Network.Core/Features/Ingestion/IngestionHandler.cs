@@ -1,0 +1,244 @@
+using Microsoft.Extensions.Logging;
+using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Core.Features.Work;
+
+namespace VNCH.Network.Core.Features.Ingestion;
+
+/// <param name="MediaType">Declared media type (HTTP part), or null for inbox files (sniffed).</param>
+/// <param name="Source">"http" or "inbox:{relative path}".</param>
+public sealed record IngestRequest(
+    TenantId Tenant,
+    Stream Content,
+    string? MediaType,
+    string Source,
+    string Actor,
+    string CorrelationId);
+
+public enum IngestStatus
+{
+    Accepted,
+    Duplicate,
+    Failed,
+}
+
+/// <summary>Per-document answer; <see cref="ReasonCode"/> and <see cref="Message"/> are set when failed.</summary>
+public sealed record IngestOutcome(
+    IngestStatus Status,
+    string? StudyId,
+    string? InstanceUid,
+    string? SopClassUid,
+    string? Sha256,
+    string? ReasonCode = null,
+    string? Message = null);
+
+/// <summary>
+/// The one ingestion path for every channel (HTTP, inbox folder, blob trigger): store the original byte-for-byte,
+/// parse, dedupe, record the study, enqueue analysis.
+/// </summary>
+public sealed class IngestionHandler(
+    IOriginalStore originals,
+    IStudyStore studies,
+    IWorkQueue queue,
+    IAuditSink audit,
+    IEnumerable<IStudyDocumentParser> parsers,
+    TimeProvider time,
+    ILogger<IngestionHandler> logger)
+{
+    private const int SniffLength = 1024;
+    private readonly IReadOnlyList<IStudyDocumentParser> parsers = parsers.ToList();
+
+    public async Task<IngestOutcome> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
+    {
+        StoredOriginal stored;
+        try
+        {
+            stored = await originals.PutAsync(request.Tenant, request.Content, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            logger.LogError(ex, "Could not store an original for tenant {Tenant}", request.Tenant);
+            await AuditAsync(request, null, AuditOutcomes.Failed, IngestReasons.OutOfResources, cancellationToken);
+            return new IngestOutcome(IngestStatus.Failed, null, null, null, null, IngestReasons.OutOfResources,
+                "The original could not be stored; retry later.");
+        }
+
+        if (stored.Length == 0)
+        {
+            return await RejectAsync(request, stored, IngestReasons.EmptyDocument, "The document is empty.", cancellationToken);
+        }
+
+        ParsedDocument document;
+        try
+        {
+            document = await ParseAsync(request, stored, cancellationToken);
+        }
+        catch (DocumentRejectedException ex)
+        {
+            return await RejectAsync(request, stored, ex.ReasonCode, ex.Message, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever a parser throws on hostile input is a rejection of that document, never a crash of the worker.
+            return await RejectAsync(request, stored, IngestReasons.CannotUnderstand, $"{ex.GetType().Name}: {ex.Message}", cancellationToken);
+        }
+
+        return await RecordAsync(request, stored, document, cancellationToken);
+    }
+
+    private async Task<ParsedDocument> ParseAsync(IngestRequest request, StoredOriginal stored, CancellationToken cancellationToken)
+    {
+        var head = new byte[SniffLength];
+        int headLength;
+        await using (var sniff = await originals.OpenAsync(request.Tenant, stored.Sha256, cancellationToken))
+        {
+            headLength = await sniff.ReadAtLeastAsync(head, SniffLength, throwOnEndOfStream: false, cancellationToken);
+        }
+
+        var parser = parsers.FirstOrDefault(p => p.CanParse(request.MediaType, head.AsSpan(0, headLength)))
+            ?? throw new DocumentRejectedException(
+                IngestReasons.UnsupportedMediaType,
+                $"No parser understands this document (declared type '{request.MediaType ?? "none"}'). Send DICOM Part 10, HL7 aECG XML or an audiogram JSON document.");
+
+        await using var content = await originals.OpenAsync(request.Tenant, stored.Sha256, cancellationToken);
+        var document = await parser.ParseAsync(content, cancellationToken);
+        if (string.IsNullOrWhiteSpace(document.StudyUid) || string.IsNullOrWhiteSpace(document.InstanceUid))
+        {
+            throw new DocumentRejectedException(IngestReasons.MissingIdentifier, "The document has no study or instance identifier.");
+        }
+
+        return document;
+    }
+
+    private async Task<IngestOutcome> RecordAsync(
+        IngestRequest request, StoredOriginal stored, ParsedDocument document, CancellationToken cancellationToken)
+    {
+        var tenant = request.Tenant;
+        var existing = await studies.FindInstanceAsync(tenant, document.InstanceUid, cancellationToken);
+        if (existing is not null && existing.Sha256 != stored.Sha256)
+        {
+            var message = $"Instance {document.InstanceUid} was already received with different content (sha256 {existing.Sha256}); it was not overwritten.";
+            await AuditAsync(request, existing.StudyId, AuditOutcomes.Conflict, message, cancellationToken);
+            return new IngestOutcome(IngestStatus.Failed, existing.StudyId, document.InstanceUid, document.Metadata.SopClassUid,
+                stored.Sha256, IngestReasons.InstanceConflict, message);
+        }
+
+        var studyId = existing?.StudyId ?? StudyIds.Study(tenant, document.Kind, document.StudyUid);
+        var now = time.GetUtcNow();
+        var needsQueue = false;
+        var study = await studies.UpdateAsync(tenant, studyId, current =>
+        {
+            var study = current ?? new Study
+            {
+                Id = studyId,
+                Tenant = tenant,
+                SubjectKey = StudyIds.SubjectKey(tenant, document.Patient, document.StudyUid),
+                Kind = document.Kind,
+                StudyInstanceUid = document.StudyUid,
+            };
+
+            var isNewInstance = study.Instances.All(i => i.InstanceUid != document.InstanceUid);
+            if (isNewInstance)
+            {
+                study.Instances.Add(new StudyInstance
+                {
+                    InstanceUid = document.InstanceUid,
+                    SeriesInstanceUid = document.SeriesInstanceUid,
+                    SeriesNumber = document.SeriesNumber,
+                    InstanceNumber = document.InstanceNumber,
+                    ContentType = document.ContentType,
+                    Sha256 = stored.Sha256,
+                    Length = stored.Length,
+                    Metadata = document.Metadata,
+                    ReceivedAt = now,
+                    Source = request.Source,
+                });
+                study.Patient ??= document.Patient;
+                study.StudyDate ??= document.StudyDate;
+                study.PatientAgeInDays ??= document.PatientAgeInDays;
+                study.Description ??= document.Description;
+            }
+
+            // A new instance re-opens analysis; a retransmission of a study that never got queued (crash between
+            // the write and the enqueue) gets queued now.
+            needsQueue = (isNewInstance && study.Status != StudyStatus.Queued) || study.Status == StudyStatus.Received;
+            if (!isNewInstance && !needsQueue)
+            {
+                return null;
+            }
+
+            study.MoveTo(StudyStatus.Received, now);
+            return study;
+        }, cancellationToken);
+
+        if (needsQueue && study is not null)
+        {
+            await queue.EnqueueAsync(new AnalyseStudy(tenant, studyId), cancellationToken);
+            await studies.UpdateAsync(tenant, studyId, current =>
+            {
+                if (current is null || current.Status != StudyStatus.Received)
+                {
+                    return null;
+                }
+
+                current.MoveTo(StudyStatus.Queued, time.GetUtcNow());
+                return current;
+            }, cancellationToken);
+        }
+
+        var duplicate = existing is not null;
+        await AuditAsync(request, studyId, duplicate ? AuditOutcomes.Duplicate : AuditOutcomes.Success, document.InstanceUid, cancellationToken);
+        return new IngestOutcome(duplicate ? IngestStatus.Duplicate : IngestStatus.Accepted, studyId, document.InstanceUid,
+            document.Metadata.SopClassUid, stored.Sha256);
+    }
+
+    /// <summary>An unusable document is still kept and visible: its own study, <c>rejected</c> with the reason.</summary>
+    private async Task<IngestOutcome> RejectAsync(
+        IngestRequest request, StoredOriginal stored, string reasonCode, string message, CancellationToken cancellationToken)
+    {
+        var tenant = request.Tenant;
+        var studyId = StudyIds.UnparsedStudy(tenant, stored.Sha256);
+        var now = time.GetUtcNow();
+        await studies.UpdateAsync(tenant, studyId, current =>
+        {
+            if (current is not null)
+            {
+                return null;
+            }
+
+            var study = new Study
+            {
+                Id = studyId,
+                Tenant = tenant,
+                SubjectKey = StudyIds.SubjectKey(tenant, null, stored.Sha256),
+                Kind = StudyKind.Unknown,
+                Instances =
+                [
+                    new StudyInstance
+                    {
+                        InstanceUid = $"sha256:{stored.Sha256}",
+                        ContentType = request.MediaType ?? "application/octet-stream",
+                        Sha256 = stored.Sha256,
+                        Length = stored.Length,
+                        ReceivedAt = now,
+                        Source = request.Source,
+                    },
+                ],
+            };
+            study.MoveTo(StudyStatus.Received, now);
+            study.MoveTo(StudyStatus.Rejected, now, new StatusReason(reasonCode, message));
+            return study;
+        }, cancellationToken);
+
+        logger.LogInformation("Rejected a document for tenant {Tenant}: {Reason} {Message}", tenant, reasonCode, message);
+        await AuditAsync(request, studyId, AuditOutcomes.Rejected, $"{reasonCode}: {message}", cancellationToken);
+        return new IngestOutcome(IngestStatus.Failed, studyId, null, null, stored.Sha256, reasonCode, message);
+    }
+
+    private Task AuditAsync(IngestRequest request, string? studyId, string outcome, string? detail, CancellationToken cancellationToken) =>
+        audit.WriteAsync(
+            new AuditRecord(time.GetUtcNow(), request.Actor, request.Tenant, "study.ingest", "Study", studyId, outcome,
+                request.CorrelationId, $"{request.Source}: {detail}"),
+            cancellationToken);
+}

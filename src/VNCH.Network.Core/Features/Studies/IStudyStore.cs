@@ -1,0 +1,44 @@
+using VNCH.Network.Core.Features.Tenancy;
+
+namespace VNCH.Network.Core.Features.Studies;
+
+/// <summary>
+/// Study documents, always addressed within one tenant. Writes are optimistic: <see cref="SaveAsync"/> creates
+/// when <see cref="Study.ETag"/> is null (fails if it exists) and otherwise replaces only if the ETag still matches.
+/// </summary>
+public interface IStudyStore
+{
+    Task<Study?> GetAsync(TenantId tenant, string studyId, CancellationToken cancellationToken);
+
+    /// <summary>Saves and sets the new <see cref="Study.ETag"/>; throws <see cref="ConcurrencyConflictException"/>.</summary>
+    Task SaveAsync(Study study, CancellationToken cancellationToken);
+
+    /// <summary>Which study holds an instance UID in this tenant, and with which content (duplicate detection).</summary>
+    Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken);
+
+    /// <summary>Newest first (by last update, then id); the continuation token is opaque to callers.</summary>
+    Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken);
+}
+
+public sealed record InstanceLocation(string StudyId, string Sha256);
+
+public sealed record StudyQuery
+{
+    public StudyStatus? Status { get; init; }
+
+    public StudyKind? Kind { get; init; }
+
+    public string? Modality { get; init; }
+
+    /// <summary>Only studies updated at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    public int PageSize { get; init; } = 50;
+
+    public string? ContinuationToken { get; init; }
+}
+
+public sealed record StudyPage(IReadOnlyList<Study> Items, string? ContinuationToken);
+
+/// <summary>The document changed (or appeared) since it was read; re-read and retry.</summary>
+public sealed class ConcurrencyConflictException(string message) : Exception(message);

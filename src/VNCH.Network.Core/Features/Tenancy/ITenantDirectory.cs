@@ -1,0 +1,44 @@
+namespace VNCH.Network.Core.Features.Tenancy;
+
+/// <summary>Which hospitals exist and which principals act for them (tenants.json embedded, a store in Azure).</summary>
+public interface ITenantDirectory
+{
+    Task<Tenant?> GetAsync(TenantId id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Adds or replaces a tenant (idempotent).</summary>
+    Task UpsertAsync(Tenant tenant, CancellationToken cancellationToken);
+}
+
+public static class TenantResolver
+{
+    /// <summary>
+    /// Maps the caller's claims to exactly one tenant. Zero or several matching tenants is a refusal: the tenant is
+    /// never guessed, and never taken from the URL or body.
+    /// </summary>
+    public static async Task<TenantResolution> ResolveAsync(
+        this ITenantDirectory directory, PrincipalClaims claims, CancellationToken cancellationToken)
+    {
+        var tenants = await directory.ListAsync(cancellationToken);
+        var matches = tenants.Where(t => t.Mappings.Any(m => Matches(m, claims))).Take(2).ToList();
+        return matches.Count switch
+        {
+            0 => TenantResolution.NotMapped,
+            1 => new TenantResolution(TenantResolutionStatus.Resolved, matches[0]),
+            _ => TenantResolution.Ambiguous,
+        };
+    }
+
+    private static bool Matches(TenantMapping mapping, PrincipalClaims claims)
+    {
+        var value = mapping.Kind switch
+        {
+            TenantMappingKind.EntraTenant => claims.EntraTenantId,
+            TenantMappingKind.ClientApplication => claims.ClientApplicationId,
+            TenantMappingKind.HospitalClaim => claims.HospitalClaim,
+            _ => null,
+        };
+        return value is not null && string.Equals(value, mapping.Value, StringComparison.OrdinalIgnoreCase);
+    }
+}

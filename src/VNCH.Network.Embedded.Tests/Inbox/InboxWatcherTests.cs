@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VNCH.Network.Core.Features.Ingestion.Parsers;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Embedded.Inbox;
+using VNCH.Network.Embedded.Tests.Contracts;
+using VNCH.Network.Testing;
+
+namespace VNCH.Network.Embedded.Tests.Inbox;
+
+public sealed class InboxWatcherTests : SqliteFixture
+{
+    private static readonly TenantId Tenant = TenantId.Parse("hosp-a");
+
+    private ServiceProvider Services()
+    {
+        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddVnchEmbeddedStorage(o => o.DataPath = Folder.Root).AddVnchDocumentParsers();
+        services.AddSingleton<InboxWatcher>();
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task Files_under_a_registered_tenant_are_ingested_once_and_moved_to_processed()
+    {
+        await using var services = Services();
+        await services.GetRequiredService<ITenantDirectory>().UpsertAsync(
+            new Tenant { Id = Tenant, Name = "A", Mappings = [new(TenantMappingKind.HospitalClaim, "hosp-a")] }, CancellationToken.None);
+        var source = TestData.File("dicom/dicomParser/testImages/CT1_UNC.explicit_little_endian.dcm");
+        var inbox = Path.Combine(Folder.Inbox, "hosp-a", "batch-1");
+        Directory.CreateDirectory(inbox);
+        File.Copy(source, Path.Combine(inbox, "ct1"));
+        File.WriteAllText(Path.Combine(inbox, "garbage.bin"), "not a study");
+        File.WriteAllText(Path.Combine(inbox, "partial.part"), "still uploading");
+
+        var watcher = services.GetRequiredService<InboxWatcher>();
+        Assert.Equal(2, await watcher.ScanOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await watcher.ScanOnceAsync(CancellationToken.None));
+
+        Assert.True(File.Exists(Path.Combine(Folder.Processed, "hosp-a", "batch-1", "ct1")));
+        Assert.True(File.Exists(Path.Combine(inbox, "partial.part")));
+        var page = await services.GetRequiredService<IStudyStore>().QueryAsync(Tenant, new StudyQuery(), CancellationToken.None);
+        Assert.Equal(2, page.Items.Count);
+        Assert.Single(page.Items, s => s.Status == StudyStatus.Queued && s.Modality == "CT");
+        var rejected = Assert.Single(page.Items, s => s.Status == StudyStatus.Rejected);
+        Assert.Equal("inbox:hosp-a/batch-1/garbage.bin", rejected.Instances[0].Source);
+    }
+
+    [Fact]
+    public async Task Files_outside_a_registered_tenant_are_set_aside_not_ingested()
+    {
+        await using var services = Services();
+        var inbox = Path.Combine(Folder.Inbox, "unknown-hospital");
+        Directory.CreateDirectory(inbox);
+        File.WriteAllText(Path.Combine(inbox, "x.dcm"), "x");
+
+        Assert.Equal(1, await services.GetRequiredService<InboxWatcher>().ScanOnceAsync(CancellationToken.None));
+        Assert.True(File.Exists(Path.Combine(Folder.Unattributed, "unknown-hospital", "x.dcm")));
+        Assert.False(Directory.Exists(Path.Combine(Folder.Originals, "unknown-hospital")));
+    }
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Embedded.Storage;
+
+namespace VNCH.Network.Embedded.Auth;
+
+/// <summary>
+/// Local token authority of the embedded host only: an ECDSA P-256 key generated in the data folder on first start
+/// (file mode 600), issuer <see cref="Issuer"/>, audience <see cref="Audience"/>. The Azure host never loads it.
+/// </summary>
+public static class LocalAuth
+{
+    public const string Issuer = "vnch-embedded";
+    public const string Audience = "api://vnch-network";
+    public const string TenantClaim = "vnch_tenant";
+    public const string KeyFileName = "jwt-signing-key.pem";
+
+    public static ECDsaSecurityKey LoadOrCreateSigningKey(DataFolder folder)
+    {
+        Directory.CreateDirectory(folder.Keys);
+        var path = Path.Combine(folder.Keys, KeyFileName);
+        var ecdsa = ECDsa.Create();
+        if (File.Exists(path))
+        {
+            ecdsa.ImportFromPem(File.ReadAllText(path));
+        }
+        else
+        {
+            ecdsa.GenerateKey(ECCurve.NamedCurves.nistP256);
+            var temporary = path + "." + Guid.NewGuid().ToString("N");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(temporary, options))
+            {
+                writer.Write(ecdsa.ExportPkcs8PrivateKeyPem());
+            }
+
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Server and CLI started together: keep the key that won.
+                File.Delete(temporary);
+                ecdsa.ImportFromPem(File.ReadAllText(path));
+            }
+        }
+
+        var key = new ECDsaSecurityKey(ecdsa);
+        key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
+        return key;
+    }
+
+    /// <summary>Mints a development token for one hospital and a set of roles.</summary>
+    public static string MintToken(
+        SecurityKey key, TenantId tenant, IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset now,
+        string issuer = Issuer, string audience = Audience, string? subject = null)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = subject ?? $"dev:{tenant}",
+            [TenantClaim] = tenant.Value,
+            ["roles"] = roles.ToArray(),
+        };
+        // A negative lifetime (tests of expired tokens) still needs not-before < expires.
+        var expires = now.UtcDateTime.Add(lifetime);
+        var notBefore = new[] { now.UtcDateTime.AddMinutes(-1), expires.AddMinutes(-1) }.Min();
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Claims = claims,
+            IssuedAt = notBefore,
+            NotBefore = notBefore,
+            Expires = expires,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
+        });
+    }
+
+    public static TokenValidationParameters ValidationParameters(SecurityKey key) => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        IssuerSigningKey = key,
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        ClockSkew = TimeSpan.FromSeconds(30),
+        RequireExpirationTime = true,
+        NameClaimType = "sub",
+        RoleClaimType = "roles",
+    };
+}

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Embedded.Storage;
+
+namespace VNCH.Network.Embedded.Inbox;
+
+/// <summary>
+/// Plays the blob trigger: files dropped under inbox/{tenant}/... go through the same ingestion handler as HTTP,
+/// then move to processed/ (same relative path). A FileSystemWatcher wakes the scan early; the periodic scan also
+/// picks up files that arrived while the service was down. A crash between ingest and move only re-ingests the same
+/// bytes, which the handler recognises as a duplicate.
+/// </summary>
+public sealed class InboxWatcher(
+    DataFolder folder,
+    IngestionHandler ingestion,
+    ITenantDirectory tenants,
+    IOptions<EmbeddedStorageOptions> options,
+    ILogger<InboxWatcher> logger) : BackgroundService
+{
+    public const string Actor = "system:inbox";
+    private readonly SemaphoreSlim wake = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        folder.EnsureCreated();
+        using var watcher = new FileSystemWatcher(folder.Inbox) { IncludeSubdirectories = true, EnableRaisingEvents = true };
+        watcher.Created += (_, _) => Wake();
+        watcher.Renamed += (_, _) => Wake();
+        watcher.Changed += (_, _) => Wake();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ScanOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Inbox scan failed; retrying at the next interval");
+            }
+
+            try
+            {
+                await wake.WaitAsync(options.Value.InboxScanInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Ingests every settled file in the inbox once; returns how many were handled.</summary>
+    public async Task<int> ScanOnceAsync(CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        var files = Directory.EnumerateFiles(folder.Inbox, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        foreach (var path in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var relative = Path.GetRelativePath(folder.Inbox, path);
+            var name = Path.GetFileName(path);
+            if (name.StartsWith('.') || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".part", StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // Still being written by a client that renames when done.
+            }
+
+            if (await HandleAsync(path, relative, cancellationToken))
+            {
+                handled++;
+            }
+        }
+
+        return handled;
+    }
+
+    private async Task<bool> HandleAsync(string path, string relative, CancellationToken cancellationToken)
+    {
+        var segments = relative.Split(Path.DirectorySeparatorChar);
+        var tenant = segments.Length > 1 && TenantId.TryParse(segments[0], out var id) && await tenants.GetAsync(id, cancellationToken) is not null
+            ? id
+            : (TenantId?)null;
+        if (tenant is null)
+        {
+            logger.LogWarning("Inbox file {File} is not under a registered tenant folder; moved to unattributed/", relative);
+            Move(path, Path.Combine(folder.Unattributed, relative));
+            return true;
+        }
+
+        FileStream stream;
+        try
+        {
+            // Exclusive open: a file still being copied in is skipped until the writer closes it.
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 81920, FileOptions.Asynchronous);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+
+        IngestOutcome outcome;
+        await using (stream)
+        {
+            outcome = await ingestion.IngestAsync(
+                new IngestRequest(tenant.Value, stream, MediaTypeOf(path), $"inbox:{relative.Replace('\\', '/')}", Actor, $"inbox:{Guid.NewGuid():N}"),
+                cancellationToken);
+        }
+
+        logger.LogInformation("Inbox {File}: {Status} {Reason}", relative, outcome.Status, outcome.ReasonCode);
+        Move(path, Path.Combine(folder.Processed, relative));
+        return true;
+    }
+
+    private static string? MediaTypeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".xml" => "application/xml",
+        ".json" => "application/vnd.vnch.audiogram+json",
+        _ => null, // DICOM files often have no extension: the parsers sniff the content.
+    };
+
+    private static void Move(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        var target = to;
+        for (var n = 1; File.Exists(target); n++)
+        {
+            target = $"{to}.{n}";
+        }
+
+        File.Move(from, target);
+    }
+
+    private void Wake()
+    {
+        if (wake.CurrentCount == 0)
+        {
+            try
+            {
+                wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already awake.
+            }
+        }
+    }
+}

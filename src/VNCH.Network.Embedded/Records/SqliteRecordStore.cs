@@ -1,0 +1,56 @@
+using VNCH.Network.Core.Features.Records;
+using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Embedded.Storage;
+
+namespace VNCH.Network.Embedded.Records;
+
+public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore
+{
+    public Task ReplaceForStudyAsync(TenantId tenant, string studyId, IReadOnlyList<FhirRecord> records, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using (var delete = connection.CreateCommand())
+            {
+                delete.Transaction = transaction;
+                delete.CommandText = "DELETE FROM fhir_records WHERE tenant = $tenant AND study_id = $study";
+                delete.Parameters.AddWithValue("$tenant", tenant.Value);
+                delete.Parameters.AddWithValue("$study", studyId);
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            foreach (var record in records)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = """
+                    INSERT INTO fhir_records (tenant, study_id, resource_type, id, json) VALUES ($tenant, $study, $type, $id, $json)
+                    ON CONFLICT (tenant, study_id, resource_type, id) DO UPDATE SET json = excluded.json
+                    """;
+                insert.Parameters.AddWithValue("$tenant", tenant.Value);
+                insert.Parameters.AddWithValue("$study", studyId);
+                insert.Parameters.AddWithValue("$type", record.ResourceType);
+                insert.Parameters.AddWithValue("$id", record.Id);
+                insert.Parameters.AddWithValue("$json", record.Json);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return 0;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<FhirRecord>> GetForStudyAsync(TenantId tenant, string studyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT resource_type, id, json FROM fhir_records WHERE tenant = $tenant AND study_id = $study";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$study", studyId);
+        var records = new List<FhirRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new FhirRecord(reader.GetString(0), reader.GetString(1), studyId, reader.GetString(2)));
+        }
+
+        return FhirRecordOrder.Sort(records);
+    }
+}

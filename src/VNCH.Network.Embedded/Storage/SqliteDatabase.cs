@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+
+namespace VNCH.Network.Embedded.Storage;
+
+/// <summary>
+/// The embedded database (one SQLite file in WAL mode): study documents, FHIR records, work queue and audit trail.
+/// Connections are pooled by Microsoft.Data.Sqlite; writers serialise on SQLite's lock with a busy timeout.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private const int SchemaVersion = 1;
+
+    private readonly string connectionString;
+
+    public SqliteDatabase(DataFolder folder)
+    {
+        folder.EnsureCreated();
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = folder.Database,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        Migrate();
+    }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE: takes the write lock up front).</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private void Migrate()
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        command.ExecuteNonQuery();
+        command.CommandText = "PRAGMA user_version;";
+        var version = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version >= SchemaVersion)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        command.Transaction = transaction;
+        command.CommandText = Schema + $"PRAGMA user_version = {SchemaVersion};";
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS studies (
+            tenant TEXT NOT NULL,
+            id TEXT NOT NULL,
+            subject_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            modality TEXT,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (tenant, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS studies_by_update ON studies (tenant, updated_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS studies_by_status ON studies (tenant, status, updated_at DESC);
+
+        CREATE TABLE IF NOT EXISTS study_instances (
+            tenant TEXT NOT NULL,
+            instance_uid TEXT NOT NULL,
+            study_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            PRIMARY KEY (tenant, instance_uid)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS fhir_records (
+            tenant TEXT NOT NULL,
+            study_id TEXT NOT NULL,
+            resource_type TEXT NOT NULL,
+            id TEXT NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (tenant, study_id, resource_type, id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS work_queue (
+            id TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'ready',
+            visible_at INTEGER NOT NULL,
+            dequeue_count INTEGER NOT NULL DEFAULT 0,
+            receipt TEXT,
+            enqueued_at INTEGER NOT NULL,
+            poison_reason TEXT
+        );
+        CREATE INDEX IF NOT EXISTS work_queue_ready ON work_queue (state, visible_at);
+
+        CREATE TABLE IF NOT EXISTS audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            time TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            tenant TEXT,
+            action TEXT NOT NULL,
+            resource_type TEXT NOT NULL,
+            resource_id TEXT,
+            outcome TEXT NOT NULL,
+            correlation_id TEXT NOT NULL,
+            detail TEXT,
+            previous_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS audit_by_tenant ON audit (tenant, seq);
+        CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+        """;
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Embedded.Storage;
+
+namespace VNCH.Network.Embedded.Studies;
+
+/// <summary>Study documents as JSON rows, with a random ETag per write for optimistic concurrency.</summary>
+public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
+{
+    private const int SqliteConstraint = 19;
+
+    public async Task<Study?> GetAsync(TenantId tenant, string studyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT document, etag FROM studies WHERE tenant = $tenant AND id = $id";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$id", studyId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task SaveAsync(Study study, CancellationToken cancellationToken)
+    {
+        var etag = Guid.NewGuid().ToString("N");
+        var document = JsonSerializer.Serialize(study, StoreJson.Options);
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = study.ETag is null
+                ? """
+                  INSERT INTO studies (tenant, id, subject_key, kind, status, modality, updated_at, etag, document)
+                  VALUES ($tenant, $id, $subject, $kind, $status, $modality, $updated, $etag, $document)
+                  """
+                : """
+                  UPDATE studies SET kind = $kind, status = $status, modality = $modality, updated_at = $updated,
+                      etag = $etag, document = $document
+                  WHERE tenant = $tenant AND id = $id AND etag = $expected
+                  """;
+            command.Parameters.AddWithValue("$tenant", study.Tenant.Value);
+            command.Parameters.AddWithValue("$id", study.Id);
+            command.Parameters.AddWithValue("$subject", study.SubjectKey);
+            command.Parameters.AddWithValue("$kind", study.Kind.ToString());
+            command.Parameters.AddWithValue("$status", study.Status.ToString());
+            command.Parameters.AddWithValue("$modality", (object?)study.Modality ?? DBNull.Value);
+            command.Parameters.AddWithValue("$updated", study.UpdatedAt.UtcTicks);
+            command.Parameters.AddWithValue("$etag", etag);
+            command.Parameters.AddWithValue("$document", document);
+            command.Parameters.AddWithValue("$expected", (object?)study.ETag ?? DBNull.Value);
+            try
+            {
+                if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    throw new ConcurrencyConflictException($"Study {study.Id} changed since it was read.");
+                }
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            {
+                throw new ConcurrencyConflictException($"Study {study.Id} already exists.");
+            }
+
+            foreach (var instance in study.Instances)
+            {
+                await using var index = connection.CreateCommand();
+                index.Transaction = transaction;
+                index.CommandText = """
+                    INSERT INTO study_instances (tenant, instance_uid, study_id, sha256) VALUES ($tenant, $uid, $study, $sha)
+                    ON CONFLICT (tenant, instance_uid) DO NOTHING
+                    """;
+                index.Parameters.AddWithValue("$tenant", study.Tenant.Value);
+                index.Parameters.AddWithValue("$uid", instance.InstanceUid);
+                index.Parameters.AddWithValue("$study", study.Id);
+                index.Parameters.AddWithValue("$sha", instance.Sha256);
+                await index.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return 0;
+        }, cancellationToken);
+        study.ETag = etag;
+    }
+
+    public async Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT study_id, sha256 FROM study_instances WHERE tenant = $tenant AND instance_uid = $uid";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$uid", instanceUid);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new InstanceLocation(reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    public async Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder("SELECT document, etag, updated_at, id FROM studies WHERE tenant = $tenant");
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = $status");
+            command.Parameters.AddWithValue("$status", status.ToString());
+        }
+
+        if (query.Kind is { } kind)
+        {
+            sql.Append(" AND kind = $kind");
+            command.Parameters.AddWithValue("$kind", kind.ToString());
+        }
+
+        if (query.Modality is { } modality)
+        {
+            sql.Append(" AND modality = $modality");
+            command.Parameters.AddWithValue("$modality", modality);
+        }
+
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND updated_at >= $since");
+            command.Parameters.AddWithValue("$since", since.UtcTicks);
+        }
+
+        if (query.ContinuationToken is { } token)
+        {
+            var (ticks, id) = DecodeToken(token);
+            sql.Append(" AND (updated_at < $after_ticks OR (updated_at = $after_ticks AND id < $after_id))");
+            command.Parameters.AddWithValue("$after_ticks", ticks);
+            command.Parameters.AddWithValue("$after_id", id);
+        }
+
+        sql.Append(" ORDER BY updated_at DESC, id DESC LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", query.PageSize + 1);
+        command.CommandText = sql.ToString();
+
+        var items = new List<Study>();
+        string? next = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        long lastTicks = 0;
+        var lastId = "";
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (items.Count == query.PageSize)
+            {
+                next = EncodeToken(lastTicks, lastId);
+                break;
+            }
+
+            items.Add(Read(reader));
+            lastTicks = reader.GetInt64(2);
+            lastId = reader.GetString(3);
+        }
+
+        return new StudyPage(items, next);
+    }
+
+    private static Study Read(SqliteDataReader reader)
+    {
+        var study = JsonSerializer.Deserialize<Study>(reader.GetString(0), StoreJson.Options)
+            ?? throw new InvalidDataException("Stored study document is empty.");
+        study.ETag = reader.GetString(1);
+        return study;
+    }
+
+    private static string EncodeToken(long ticks, string id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ticks.ToString(CultureInfo.InvariantCulture)}|{id}"));
+
+    /// <summary>Throws <see cref="FormatException"/> for a token this store did not issue.</summary>
+    private static (long Ticks, string Id) DecodeToken(string token)
+    {
+        var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        var separator = text.IndexOf('|', StringComparison.Ordinal);
+        if (separator <= 0 || !long.TryParse(text.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+        {
+            throw new FormatException("Malformed continuation token.");
+        }
+
+        return (ticks, text[(separator + 1)..]);
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Work;
+using VNCH.Network.Embedded.Storage;
+
+namespace VNCH.Network.Embedded.Work;
+
+/// <summary>Plays the queue trigger: N loops receive work items and hand them to the analysis handler.</summary>
+public sealed class AnalysisWorker(
+    SqliteWorkQueue queue,
+    AnalysisHandler handler,
+    StalledStudyRecovery recovery,
+    IOptions<EmbeddedStorageOptions> storage,
+    IOptions<AnalysisOptions> analysis,
+    ILogger<AnalysisWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // This process owns the data folder: deliveries held by a previous (dead) process are released now,
+        // and studies that were stored but never queued are queued.
+        var released = await queue.RecoverInFlightAsync(stoppingToken);
+        var requeued = await recovery.RequeueStalledAsync(TimeSpan.Zero, stoppingToken);
+        logger.LogInformation("Analysis worker started: {Released} in-flight item(s) released, {Requeued} stalled study(ies) queued", released, requeued);
+        await Task.WhenAll(Enumerable.Range(0, storage.Value.AnalysisWorkers).Select(_ => RunLoopAsync(stoppingToken)));
+    }
+
+    private async Task RunLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await ProcessNextAsync(stoppingToken))
+                {
+                    await Task.Delay(IdleDelay, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Work queue loop error");
+                await Task.Delay(IdleDelay, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Handles one message if one is visible; false when the queue was empty.</summary>
+    public async Task<bool> ProcessNextAsync(CancellationToken cancellationToken)
+    {
+        var message = await queue.ReceiveAsync(storage.Value.VisibilityTimeout, cancellationToken);
+        if (message is null)
+        {
+            return false;
+        }
+
+        AnalysisDisposition disposition;
+        try
+        {
+            disposition = await handler.HandleAsync(message.Item, message.DequeueCount, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (message.DequeueCount >= analysis.Value.MaxAttempts)
+            {
+                var reason = $"{ex.GetType().Name}: {ex.Message}";
+                await queue.PoisonAsync(message, reason, cancellationToken);
+                await handler.MarkFailedAsync(message.Item, $"Work item poisoned after {message.DequeueCount} attempts: {reason}", cancellationToken);
+                return true;
+            }
+
+            logger.LogWarning(ex, "Work item {Id} failed (attempt {Attempt})", message.Id, message.DequeueCount);
+            disposition = AnalysisDisposition.Retry;
+        }
+
+        if (disposition == AnalysisDisposition.Done)
+        {
+            await queue.CompleteAsync(message, cancellationToken);
+        }
+        else
+        {
+            await queue.ReleaseAsync(message, Backoff(message.DequeueCount), cancellationToken);
+        }
+
+        return true;
+    }
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempt - 1)));
+}

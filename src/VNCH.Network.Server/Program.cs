@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using VNCH.Network.Api;
+using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Ingestion.Parsers;
+using VNCH.Network.Embedded;
+using VNCH.Network.Embedded.Auth;
+using VNCH.Network.Embedded.Storage;
+using VNCH.Network.Server;
+
+// The embedded host: the same API and handlers as the Azure Functions app, on SQLite + files.
+//   dotnet run --project src/VNCH.Network.Server -- --urls http://127.0.0.1:5080 --data-path ./.vnch
+// Content root = the binaries' folder, so appsettings.json applies whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var dataPath = builder.Configuration["data-path"]
+    ?? Environment.GetEnvironmentVariable(EmbeddedStorageOptions.EnvironmentVariable)
+    ?? EmbeddedStorageOptions.DefaultDataPath;
+var folder = new DataFolder(dataPath);
+folder.EnsureCreated();
+using var ownership = DataFolderLock.Acquire(folder);
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4L * 1024 * 1024 * 1024);
+builder.Services.AddVnchEmbeddedStorage(options =>
+{
+    builder.Configuration.GetSection("Embedded").Bind(options);
+    options.DataPath = folder.Root;
+});
+builder.Services.AddVnchEmbeddedWorkers();
+builder.Services.AddVnchDocumentParsers();
+builder.Services.Configure<AnalysisOptions>(builder.Configuration.GetSection("Analysis"));
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+// Local tokens only: this key exists in the data folder of the embedded host and nowhere else.
+var signingKey = LocalAuth.LoadOrCreateSigningKey(folder);
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+{
+    options.MapInboundClaims = false;
+    options.TokenValidationParameters = LocalAuth.ValidationParameters(signingKey);
+});
+
+var app = builder.Build();
+app.UseAuthentication();
+app.MapOpenApi("/api/openapi/{documentName}.json");
+app.MapVnchApi();
+app.Logger.LogInformation("VNCH.Network embedded service, data folder {DataPath}", folder.Root);
+await app.RunAsync();

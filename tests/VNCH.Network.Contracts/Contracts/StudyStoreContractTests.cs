@@ -1,0 +1,169 @@
+using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Tenancy;
+
+namespace VNCH.Network.Contracts.Contracts;
+
+/// <summary>What every <see cref="IStudyStore"/> adapter must do. Derive and supply <see cref="CreateStore"/>.</summary>
+public abstract class StudyStoreContractTests
+{
+    protected static readonly TenantId TenantA = TenantId.Parse("contract-a");
+    protected static readonly TenantId TenantB = TenantId.Parse("contract-b");
+    private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    /// <summary>A fresh, empty store.</summary>
+    protected abstract IStudyStore CreateStore();
+
+    public static Study NewStudy(TenantId tenant, string id, StudyStatus status = StudyStatus.Received, DateTimeOffset? at = null, string modality = "CR")
+    {
+        var study = new Study
+        {
+            Id = id,
+            Tenant = tenant,
+            SubjectKey = "s01",
+            Kind = StudyKind.Imaging,
+            StudyInstanceUid = $"1.2.3.{id.GetHashCode() & 0xffff}",
+            Patient = new PatientReference("default", "P-12345", "NGUYEN^AN", new DateOnly(2026, 1, 1), AdministrativeSex.Female),
+            Instances =
+            [
+                new StudyInstance
+                {
+                    InstanceUid = $"1.2.3.4.{id}",
+                    ContentType = "application/dicom",
+                    Sha256 = new string('a', 64),
+                    Length = 10,
+                    Metadata = new InstanceMetadata(Modality: modality, SopClassUid: "1.2.840.10008.5.1.4.1.1.1"),
+                },
+            ],
+        };
+        study.MoveTo(status, at ?? T0);
+        return study;
+    }
+
+    [Fact]
+    public async Task Saved_study_reads_back_with_an_etag_and_all_fields()
+    {
+        var store = CreateStore();
+        var study = NewStudy(TenantA, "s-1");
+        study.Analyses.Add(new AnalysisRecord(
+            new AnalyserDescriptor("demo", "1.0.0", AnalyserKind.Algorithm, new string('b', 64)),
+            new AnalyserResult
+            {
+                Findings = [new Finding { Code = new CodedConcept(CodeSystems.Loinc, "8867-4", "Heart rate"), Value = new QuantityValue(120m, "/min") }],
+                Scores = new Dictionary<string, double> { ["pneumonia"] = 0.75 },
+                Label = "pneumonia",
+            },
+            T0));
+        await store.SaveAsync(study, CancellationToken.None);
+        Assert.NotNull(study.ETag);
+
+        var read = await store.GetAsync(TenantA, "s-1", CancellationToken.None);
+        Assert.NotNull(read);
+        Assert.Equal(study.ETag, read.ETag);
+        Assert.Equal(StudyStatus.Received, read.Status);
+        Assert.Equal(T0, read.StatusTimes[StudyStatus.Received]);
+        Assert.Equal("P-12345", read.Patient!.Id);
+        Assert.Equal(new DateOnly(2026, 1, 1), read.Patient.BirthDate);
+        var finding = Assert.Single(read.Analyses).Result.Findings.Single();
+        Assert.Equal(new QuantityValue(120m, "/min"), finding.Value);
+        Assert.Equal(0.75, read.Analyses[0].Result.Scores["pneumonia"]);
+    }
+
+    [Fact]
+    public async Task Creating_an_existing_study_is_a_conflict()
+    {
+        var store = CreateStore();
+        await store.SaveAsync(NewStudy(TenantA, "s-1"), CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(NewStudy(TenantA, "s-1"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Replacing_with_a_stale_etag_is_a_conflict_and_keeps_the_newer_document()
+    {
+        var store = CreateStore();
+        await store.SaveAsync(NewStudy(TenantA, "s-1"), CancellationToken.None);
+        var first = (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!;
+        var second = (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!;
+
+        first.MoveTo(StudyStatus.Queued, T0.AddSeconds(1));
+        await store.SaveAsync(first, CancellationToken.None);
+        second.MoveTo(StudyStatus.Failed, T0.AddSeconds(2));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(second, CancellationToken.None));
+
+        Assert.Equal(StudyStatus.Queued, (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task Another_tenant_sees_nothing()
+    {
+        var store = CreateStore();
+        await store.SaveAsync(NewStudy(TenantA, "s-1"), CancellationToken.None);
+
+        Assert.Null(await store.GetAsync(TenantB, "s-1", CancellationToken.None));
+        Assert.Null(await store.FindInstanceAsync(TenantB, "1.2.3.4.s-1", CancellationToken.None));
+        Assert.Empty((await store.QueryAsync(TenantB, new StudyQuery(), CancellationToken.None)).Items);
+    }
+
+    [Fact]
+    public async Task Same_study_id_in_two_tenants_is_two_documents()
+    {
+        var store = CreateStore();
+        await store.SaveAsync(NewStudy(TenantA, "s-1", StudyStatus.Queued), CancellationToken.None);
+        await store.SaveAsync(NewStudy(TenantB, "s-1", StudyStatus.Failed), CancellationToken.None);
+
+        Assert.Equal(StudyStatus.Queued, (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!.Status);
+        Assert.Equal(StudyStatus.Failed, (await store.GetAsync(TenantB, "s-1", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task Instances_are_found_by_uid_with_their_content_hash()
+    {
+        var store = CreateStore();
+        await store.SaveAsync(NewStudy(TenantA, "s-1"), CancellationToken.None);
+
+        var location = await store.FindInstanceAsync(TenantA, "1.2.3.4.s-1", CancellationToken.None);
+        Assert.Equal(new InstanceLocation("s-1", new string('a', 64)), location);
+        Assert.Null(await store.FindInstanceAsync(TenantA, "9.9.9", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Query_pages_newest_first_without_gaps_or_repeats()
+    {
+        var store = CreateStore();
+        for (var i = 0; i < 7; i++)
+        {
+            await store.SaveAsync(NewStudy(TenantA, $"s-{i}", at: T0.AddMinutes(i)), CancellationToken.None);
+        }
+
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await store.QueryAsync(TenantA, new StudyQuery { PageSize = 3, ContinuationToken = token }, CancellationToken.None);
+            seen.AddRange(page.Items.Select(s => s.Id));
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(["s-6", "s-5", "s-4", "s-3", "s-2", "s-1", "s-0"], seen);
+        Assert.Equal(3, pages);
+    }
+
+    [Fact]
+    public async Task Query_filters_by_status_modality_and_since()
+    {
+        var store = CreateStore();
+        await store.SaveAsync(NewStudy(TenantA, "old", StudyStatus.Completed, T0), CancellationToken.None);
+        await store.SaveAsync(NewStudy(TenantA, "new", StudyStatus.Completed, T0.AddHours(1), "DX"), CancellationToken.None);
+        await store.SaveAsync(NewStudy(TenantA, "rej", StudyStatus.Rejected, T0.AddHours(2)), CancellationToken.None);
+
+        var completed = await store.QueryAsync(TenantA, new StudyQuery { Status = StudyStatus.Completed }, CancellationToken.None);
+        Assert.Equal(["new", "old"], completed.Items.Select(s => s.Id));
+        var dx = await store.QueryAsync(TenantA, new StudyQuery { Modality = "DX" }, CancellationToken.None);
+        Assert.Equal(["new"], dx.Items.Select(s => s.Id));
+        var recent = await store.QueryAsync(TenantA, new StudyQuery { Since = T0.AddMinutes(30) }, CancellationToken.None);
+        Assert.Equal(["rej", "new"], recent.Items.Select(s => s.Id));
+    }
+}

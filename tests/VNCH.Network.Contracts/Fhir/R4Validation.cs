@@ -1,0 +1,31 @@
+using Firely.Fhir.Validation;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Specification.Source;
+using Hl7.Fhir.Specification.Terminology;
+using VNCH.Network.Core.Features.Records;
+
+namespace VNCH.Network.Contracts.Fhir;
+
+/// <summary>
+/// Validates FHIR JSON against the base R4 specification (Firely validator + the R4 specification.zip from
+/// Hl7.Fhir.Specification.Data.R4). Parsing is strict first: unknown elements fail before validation.
+/// </summary>
+public static class R4Validation
+{
+    private static readonly Lazy<Validator> Instance = new(() =>
+    {
+        var source = new CachedResolver(ZipSource.CreateValidationSource());
+        return new Validator(source, new LocalTerminologyService(source.AsAsync()));
+    });
+
+    /// <summary>Error and fatal issues (empty when valid).</summary>
+    public static IReadOnlyList<string> Errors(string json)
+    {
+        var resource = FhirJson.Parse<Resource>(json);
+        var outcome = Instance.Value.Validate(resource);
+        return outcome.Issue
+            .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+            .Select(i => $"{i.Severity} {string.Join(",", i.Expression)}: {i.Details?.Text ?? i.Diagnostics}")
+            .ToList();
+    }
+}
