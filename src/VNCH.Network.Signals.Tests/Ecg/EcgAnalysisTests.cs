@@ -91,6 +91,18 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
         output.WriteLine($"intervals: {analysis.Intervals}; quality: {analysis.QualityFlags}");
     }
 
+    [Fact]
+    public void Analysis_is_deterministic_despite_parallel_work()
+    {
+        var recording = AecgReaderTests.ReadExample();
+        var first = EcgAnalyzer.Analyze(recording);
+        var second = EcgAnalyzer.Analyze(recording);
+        Assert.Equal(first.Beats, second.Beats);
+        Assert.Equal(first.Intervals, second.Intervals);
+        Assert.Equal(first.Quality, second.Quality);
+        Assert.Equal(first.Statements, second.Statements);
+    }
+
     [Theory]
     [InlineData(140, 20, "WITHIN_NORMAL_LIMITS", "1-3 weeks")]
     [InlineData(90, 20, "BRADYCARDIA", "1-3 weeks")]

@@ -83,8 +83,7 @@ public static class QrsDetector
     {
         var n = samples.Length;
         var filtered = (float[])samples.Clone();
-        Filters.HighPassZeroPhase(filtered, options.BandLowHz, fs);
-        Filters.LowPassZeroPhase(filtered, options.BandHighHz, fs);
+        Filters.BandPassZeroPhase(filtered, options.BandLowHz, options.BandHighHz, fs);
         var squared = new float[n];
         FivePointDerivative(filtered, squared, fs);
         double mean = 0;

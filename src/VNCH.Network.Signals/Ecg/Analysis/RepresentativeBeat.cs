@@ -134,8 +134,7 @@ public static class BeatDelineator
     private static float[] Prepare(EcgLead lead, double fs)
     {
         var filtered = (float[])lead.Microvolts.Clone();
-        Filters.HighPassZeroPhase(filtered, 0.5, fs);
-        Filters.LowPassZeroPhase(filtered, 40, fs);
+        Filters.BandPassZeroPhase(filtered, 0.5, 40, fs);
         return filtered;
     }
 
