@@ -10,6 +10,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export VNCH_TESTDATA
 
 dotnet build VNCH.Network.sln -c Release --nologo -v quiet
+
+# The Azure adapter tests run against Azurite and cosmosdb-server on loopback (npm-installed into .ci/tools once).
+if .ci/start-emulators.sh; then
+  trap '.ci/stop-emulators.sh' EXIT
+  set -a; . .ci/tools/emulators.env; set +a
+else
+  echo "warning: the Azure emulators did not start; the Azure adapter tests will fail" >&2
+fi
 log=$(mktemp)
 status=0
 dotnet test VNCH.Network.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log" || status=$?

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Identity.Web;
 using VNCH.Network.Functions.Auth;
 
 namespace VNCH.Network.Azure.Tests.Functions;
@@ -35,7 +36,9 @@ public sealed class EntraAuthenticationTests
         Assert.True(jwt.TokenValidationParameters.IssuerSigningKeys is null || !jwt.TokenValidationParameters.IssuerSigningKeys.Any());
         Assert.Null(jwt.TokenValidationParameters.IssuerSigningKeyResolver);
         Assert.True(jwt.TokenValidationParameters.ValidateAudience);
-        Assert.Contains($"api://{ClientId}", jwt.TokenValidationParameters.ValidAudiences ?? [jwt.TokenValidationParameters.ValidAudience]);
+        var identity = provider.GetRequiredService<IOptionsMonitor<MicrosoftIdentityOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        Assert.Equal(ClientId, identity.ClientId);
+        Assert.Equal(TenantId, identity.TenantId);
         Assert.False(jwt.MapInboundClaims);
     }
 

@@ -128,7 +128,8 @@ public sealed class VnchAzureOptionsTests
 
         var options = services.GetRequiredService<IOptions<VnchAzureOptions>>().Value;
 
-        Assert.Equal("https://cosmos-x.documents.azure.com:443/", options.CosmosEndpoint!.AbsoluteUri);
+        Assert.Equal("cosmos-x.documents.azure.com", options.CosmosEndpoint!.Host);
+        Assert.Equal("sb-x.servicebus.windows.net", options.ServiceBusNamespace);
         Assert.Equal(CosmosPartitioning.Hierarchical, options.CosmosPartitioning);
         Assert.False(options.CreateMissingResources);
     }

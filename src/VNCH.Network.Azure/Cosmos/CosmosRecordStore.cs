@@ -25,7 +25,7 @@ public sealed class CosmosRecordStore(Container container, CosmosKeys keys) : IR
             CosmosJson.EnsureSuccess(response);
         }
 
-        var kept = records.Select(DocumentId).ToHashSet(StringComparer.Ordinal);
+        var kept = records.Select(r => DocumentId(studyId, r)).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in existing.Select(d => (string)d["id"]!).Where(id => !kept.Contains(id)))
         {
             using var response = await container.DeleteItemStreamAsync(stale, partitionKey, cancellationToken: cancellationToken);
@@ -47,12 +47,15 @@ public sealed class CosmosRecordStore(Container container, CosmosKeys keys) : IR
                 .WithParameter("@study", studyId),
             keys.Full(tenant, studyId), cancellationToken);
 
-    /// <summary>'/' is not allowed in Cosmos ids.</summary>
-    private static string DocumentId(FhirRecord record) => $"{record.ResourceType}|{record.Id}";
+    /// <summary>
+    /// Unique per study even where the partition is the tenant alone (emulator layout), so a shared Patient keeps one
+    /// copy per study. '/' is not allowed in Cosmos ids.
+    /// </summary>
+    private static string DocumentId(string studyId, FhirRecord record) => $"{studyId}|{record.ResourceType}|{record.Id}";
 
     private static JsonObject ToDocument(TenantId tenant, string studyId, FhirRecord record) => new()
     {
-        ["id"] = DocumentId(record),
+        ["id"] = DocumentId(studyId, record),
         ["tenantId"] = tenant.Value,
         ["studyId"] = studyId,
         ["resourceType"] = record.ResourceType,

@@ -12,15 +12,13 @@ public sealed class CosmosTenantDirectory(Container container) : ITenantDirector
 
     public async Task<Tenant?> GetAsync(TenantId id, CancellationToken cancellationToken)
     {
-        using var response = await container.ReadItemStreamAsync(id.Value, Partition, cancellationToken: cancellationToken);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        CosmosJson.EnsureSuccess(response);
-        var document = await JsonNode.ParseAsync(response.Content, cancellationToken: cancellationToken);
-        return CosmosJson.FromNode<Tenant>(document!["tenant"]!);
+        // A query rather than a point read: cosmosdb-server answers 500 instead of 404 for a missing point read,
+        // and the directory is one small partition either way.
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.directory = @directory AND c.id = @id")
+            .WithParameter("@directory", Directory)
+            .WithParameter("@id", id.Value);
+        var documents = await CosmosJson.QueryAsync(container, query, Partition, cancellationToken);
+        return documents.Count == 0 ? null : CosmosJson.FromNode<Tenant>(documents[0]["tenant"]!);
     }
 
     public async Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken cancellationToken)

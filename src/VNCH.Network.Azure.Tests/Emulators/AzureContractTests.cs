@@ -1,0 +1,101 @@
+using Microsoft.Azure.Cosmos;
+using VNCH.Network.Azure.Cosmos;
+using VNCH.Network.Azure.Storage;
+using VNCH.Network.Contracts.Contracts;
+using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Records;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Work;
+
+namespace VNCH.Network.Azure.Tests.Emulators;
+
+// The shared port contracts (tests/VNCH.Network.Contracts), run against the Azure adapters on Azurite and
+// cosmosdb-server. Each test gets fresh, empty containers/queues (xunit creates one class instance per test).
+
+/// <summary>Creates a fresh Cosmos container per test in the run's emulator database.</summary>
+internal static class FreshCosmos
+{
+    public static async Task<Container> ContainerAsync(EmulatorFixture emulators, CosmosContainerDefinition definition)
+    {
+        var properties = definition.Properties(CosmosPartitioning.TenantOnly);
+        properties.Id = $"{definition.Name}-{Guid.NewGuid():N}";
+        var database = emulators.Clients.Cosmos.GetDatabase(emulators.Get<Microsoft.Extensions.Options.IOptions<VnchAzureOptions>>().Value.CosmosDatabase);
+        return (await database.CreateContainerAsync(properties)).Container;
+    }
+
+    public static CosmosKeys Keys => new(CosmosPartitioning.TenantOnly);
+}
+
+[Collection(EmulatorCollection.Name)]
+public sealed class CosmosStudyStoreContract(EmulatorFixture emulators) : StudyStoreContractTests, IAsyncLifetime
+{
+    private IStudyStore store = null!;
+
+    public async Task InitializeAsync() => store = new CosmosStudyStore(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Studies), FreshCosmos.Keys);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override IStudyStore CreateStore() => store;
+}
+
+[Collection(EmulatorCollection.Name)]
+public sealed class CosmosRecordStoreContract(EmulatorFixture emulators) : RecordStoreContractTests, IAsyncLifetime
+{
+    private IRecordStore store = null!;
+
+    public async Task InitializeAsync() => store = new CosmosRecordStore(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Records), FreshCosmos.Keys);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override IRecordStore CreateStore() => store;
+}
+
+[Collection(EmulatorCollection.Name)]
+public sealed class CosmosAuditSinkContract(EmulatorFixture emulators) : AuditSinkContractTests, IAsyncLifetime
+{
+    private IAuditSink sink = null!;
+
+    public async Task InitializeAsync() => sink = new CosmosAuditSink(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Audit), FreshCosmos.Keys);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override IAuditSink CreateSink() => sink;
+}
+
+[Collection(EmulatorCollection.Name)]
+public sealed class BlobOriginalStoreContract(EmulatorFixture emulators) : OriginalStoreContractTests, IAsyncLifetime
+{
+    private readonly global::Azure.Storage.Blobs.BlobContainerClient container = emulators.Clients.BlobService.GetBlobContainerClient($"originals-{Guid.NewGuid():N}");
+
+    public async Task InitializeAsync() => await container.CreateAsync();
+
+    public async Task DisposeAsync() => await container.DeleteIfExistsAsync();
+
+    protected override IOriginalStore CreateStore() => new BlobOriginalStore(container);
+}
+
+/// <summary>Azurite keeps real time: the contract's clock advances are real waits (about two minutes in all).</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class StorageQueueWorkQueueContract(EmulatorFixture emulators) : WorkQueueContractTests, IAsyncLifetime
+{
+    private readonly string name = $"q{Guid.NewGuid():N}";
+
+    private global::Azure.Storage.Queues.QueueClient Queue(string suffix) => emulators.Clients.QueueService.GetQueueClient(name + suffix);
+
+    public async Task InitializeAsync()
+    {
+        await Queue(string.Empty).CreateAsync();
+        await Queue("-poison").CreateAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Queue(string.Empty).DeleteIfExistsAsync();
+        await Queue("-poison").DeleteIfExistsAsync();
+    }
+
+    protected override IWorkQueue CreateQueue() => new StorageQueueWorkQueue(Queue(string.Empty), Queue("-poison"));
+
+    protected override Task AdvanceAsync(TimeSpan by) => Task.Delay(by);
+}
