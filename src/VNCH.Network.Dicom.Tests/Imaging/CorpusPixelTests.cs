@@ -73,6 +73,25 @@ public class CorpusPixelTests
         }
     }
 
+    [Theory]
+    [InlineData("liver", "liver_rle")]
+    [InlineData("liver", "liver_deflate")]
+    [InlineData("liver", "liver_expb")]
+    [InlineData("liver_nonbyte_aligned", "liver_nonbyte_aligned_rle")]
+    [InlineData("liver_nonbyte_aligned", "liver_nonbyte_aligned_deflate")]
+    public void One_bit_segmentations_decode_alike_in_every_encoding(string native, string encoded)
+    {
+        // 1-bit SEG frames, 512x512 and 510x510 (frames not byte aligned natively); RLE (1-bit segments) and
+        // Deflated Image Frame Compression compress each frame on its own. pydicom 2.3.1 decodes neither.
+        const string Folder = "dicom/pydicom-data/data_store/data/";
+        for (var index = 0; index < 3; index++)
+        {
+            var expected = Frame(Folder + native + ".dcm", index);
+            Assert.Equal(expected, Frame(Folder + encoded + ".dcm", index));
+            Assert.Contains((byte)1, expected);
+        }
+    }
+
     [Fact]
     public void Fragmented_lossy_multi_frame_without_offset_table_is_split_on_soi_markers()
     {
@@ -166,6 +185,21 @@ public class CorpusPixelTests
             Assert.Equal(frame.Samples<byte>().ToArray(), GrayscaleRenderer.ToGray8(frame));
             var values = GrayscaleRenderer.ToFloat(frame);
             Assert.Equal(frame.Samples<byte>()[1000] / 255f, values[1000], 5);
+        }
+    }
+
+    [Fact]
+    public void Enhanced_multi_frame_frames_get_their_own_window()
+    {
+        // Enhanced MR: each Per-Frame Functional Groups item has its own Frame VOI LUT (1518/2810, ..., 1523/2800).
+        var pixels = Open("dicom/fo-dicom/TestData/MOVEKNEE.dcm", out var stream);
+        using (stream)
+        {
+            Assert.Equal(19, pixels.FrameCount);
+            Assert.Equal(new VoiWindow(1518, 2810), pixels.PresentationOf(0).Windows.Single());
+            using var frame = pixels.DecodeFrame(3);
+            Assert.Equal(new VoiWindow(1523, 2800), frame.Presentation.Windows.Single());
+            Assert.Same(pixels.PresentationOf(3), frame.Presentation);
         }
     }
 

@@ -89,7 +89,7 @@ public static class DicomValueParsers
             ticks = fraction.Length == 0 ? 0 : Int(fraction) * (long)Math.Pow(10, 7 - fraction.Length);
         }
 
-        if (hour > 23 || minute > 59 || second > 60)
+        if (hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 60 || ticks < 0)
         {
             return false;
         }
@@ -159,5 +159,6 @@ public static class DicomValueParsers
         return true;
     }
 
-    private static int Int(ReadOnlySpan<char> s) => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture);
+    /// <summary>Digits to int; -1 if the span is not all digits (callers range-check).</summary>
+    private static int Int(ReadOnlySpan<char> s) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
 }

@@ -24,7 +24,9 @@ public sealed partial class DicomPixelFrames
         PixelDataSource pixels = location.IsEncapsulated
             ? Encapsulated(location, source)
             : new NativePixelDataSource(Bytes(location.IsLoaded, location.Data, location.Offset, location.Length, location.OffsetsAreInSource, source), transferSyntax.IsBigEndian);
-        return Create(info, transferSyntax.Uid, pixels, ReadPresentation(dataset, info), limits);
+        var frames = Create(info, transferSyntax.Uid, pixels, ReadPresentation(dataset, info), limits);
+        frames.FramePresentations = ReadFramePresentations(dataset, info);
+        return frames;
     }
 
     /// <summary>Image Pixel module attributes; absent type-1 attributes are errors, absent optional ones get their defaults.</summary>
@@ -61,11 +63,31 @@ public sealed partial class DicomPixelFrames
     }
 
     /// <summary>Rescale or Modality LUT, windows or VOI LUTs (top level, else the functional groups of enhanced objects), palette.</summary>
-    public static ImagePresentation ReadPresentation(DicomDataset dataset, PixelImageInfo info)
+    public static ImagePresentation ReadPresentation(DicomDataset dataset, PixelImageInfo info) =>
+        ReadPresentation(dataset, info, FunctionalGroups(dataset, frameIndex: 0));
+
+    /// <summary>One presentation per frame when the Per-Frame Functional Groups carry rescale or window values.</summary>
+    public static IReadOnlyList<ImagePresentation>? ReadFramePresentations(DicomDataset dataset, PixelImageInfo info)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(info);
-        var groups = FunctionalGroups(dataset);
+        var perFrame = dataset.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence);
+        var varies = perFrame.Count > 1 && perFrame.Any(item =>
+            item.GetSequence(DicomTags.PixelValueTransformationSequence).Count > 0 || item.GetSequence(DicomTags.FrameVOILUTSequence).Count > 0);
+        if (!varies || dataset.Contains(DicomTags.RescaleSlope) || dataset.Contains(DicomTags.WindowCenter))
+        {
+            return null;
+        }
+
+        return Enumerable.Range(0, Math.Min(perFrame.Count, info.NumberOfFrames))
+            .Select(index => ReadPresentation(dataset, info, FunctionalGroups(dataset, index)))
+            .ToList();
+    }
+
+    private static ImagePresentation ReadPresentation(DicomDataset dataset, PixelImageInfo info, IReadOnlyList<DicomDataset> groups)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(info);
         var rescaleSource = FirstWith(DicomTags.RescaleSlope, [dataset, .. groups.SelectMany(g => g.GetSequence(DicomTags.PixelValueTransformationSequence))]);
         var windowSource = FirstWith(DicomTags.WindowCenter, [dataset, .. groups.SelectMany(g => g.GetSequence(DicomTags.FrameVOILUTSequence))]);
 
@@ -82,8 +104,9 @@ public sealed partial class DicomPixelFrames
         return presentation;
     }
 
-    private static IReadOnlyList<DicomDataset> FunctionalGroups(DicomDataset dataset) =>
-        [.. dataset.GetSequence(DicomTags.SharedFunctionalGroupsSequence), .. dataset.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence).Take(1)];
+    /// <summary>The frame's own functional groups first (they override), then the shared ones.</summary>
+    private static IReadOnlyList<DicomDataset> FunctionalGroups(DicomDataset dataset, int frameIndex) =>
+        [.. dataset.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence).Skip(frameIndex).Take(1), .. dataset.GetSequence(DicomTags.SharedFunctionalGroupsSequence)];
 
     private static DicomDataset? FirstWith(DicomTag tag, IEnumerable<DicomDataset> candidates) =>
         candidates.FirstOrDefault(candidate => candidate.Contains(tag));

@@ -33,7 +33,17 @@ public sealed partial class DicomPixelFrames
 
     public string TransferSyntaxUid { get; }
 
+    /// <summary>The presentation of the object (top level, shared functional groups, or the first frame's).</summary>
     public ImagePresentation Presentation { get; }
+
+    /// <summary>
+    /// Per-frame presentations of enhanced multi-frame objects whose frames carry their own rescale or window
+    /// (Per-Frame Functional Groups); null when every frame uses <see cref="Presentation"/>.
+    /// </summary>
+    public IReadOnlyList<ImagePresentation>? FramePresentations { get; private set; }
+
+    public ImagePresentation PresentationOf(int frameIndex) =>
+        FramePresentations is { } perFrame && frameIndex < perFrame.Count ? perFrame[frameIndex] : Presentation;
 
     public PixelDecodingLimits Limits { get; }
 
@@ -221,7 +231,9 @@ public sealed partial class DicomPixelFrames
             CodecFamily.Deflate => 1032, // deflate's maximum ratio
             _ => 2048, // JPEG: at least one bit per 8x8 block of 16-bit samples
         };
-        if (Info.DecodedFrameBytes > (compressedBytes + 64) * maxRatio)
+        // What the codec itself produces: packed bits for 1-bit data (unpacking to bytes comes after).
+        var codecOutput = (Info.NativeFrameBits + 7) / 8;
+        if (codecOutput > (compressedBytes + 64) * maxRatio)
         {
             throw new DicomPixelDataException(
                 index, $"a compressed frame of {compressedBytes} bytes cannot hold a {Info.Rows} x {Info.Columns} x {Info.SamplesPerPixel} image ({Info.DecodedFrameBytes} bytes decoded)");
@@ -265,5 +277,5 @@ public sealed partial class DicomPixelFrames
     private string OutputPhotometric() =>
         Info.IsHorizontallySubsampled ? Photometric.YbrFull : Info.PhotometricInterpretation;
 
-    private DecodedFrame NewFrame(int index, string photometric) => new(Info, index, photometric, Presentation);
+    private DecodedFrame NewFrame(int index, string photometric) => new(Info, index, photometric, PresentationOf(index));
 }

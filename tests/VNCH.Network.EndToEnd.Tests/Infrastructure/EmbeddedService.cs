@@ -25,7 +25,17 @@ public class EmbeddedService : IAsyncLifetime
 
     public string DataPath => data.Path;
 
-    public ServerProcess Server { get; }
+    public ServerProcess Server { get; private set; }
+
+    /// <summary>Kills the server without warning; <see cref="RestartAsync"/> brings a new process up.</summary>
+    public Task KillAsync() => Server.KillAsync();
+
+    public async Task RestartAsync()
+    {
+        await Server.DisposeAsync();
+        Server = new ServerProcess(DataPath);
+        await Server.StartAsync();
+    }
 
     public string TokenA { get; private set; } = "";
 

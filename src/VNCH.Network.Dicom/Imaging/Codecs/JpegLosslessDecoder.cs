@@ -338,12 +338,17 @@ internal static class JpegLosslessDecoder
             new(frameIndex, $"corrupt JPEG lossless codestream: {message}");
     }
 
-    /// <summary>Canonical Huffman codes (T.81 C/F.2.2.3): MAXCODE/VALPTR decoding, at most 16 bits a symbol.</summary>
+    /// <summary>
+    /// Canonical Huffman codes (T.81 C, F.2.2.3): a 9-bit lookup table resolves the common short codes in one step,
+    /// longer ones fall back to MAXCODE/VALPTR.
+    /// </summary>
     private sealed class HuffmanTable
     {
+        private const int LookupBits = 9;
         private readonly int[] maxCode = new int[18];
         private readonly int[] valueOffset = new int[18];
         private readonly byte[] values;
+        private readonly ushort[] lookup = new ushort[1 << LookupBits]; // (length << 8) | symbol, 0 = not resolved
 
         public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> symbols)
         {
@@ -353,40 +358,58 @@ internal static class JpegLosslessDecoder
             for (var length = 1; length <= 16; length++)
             {
                 valueOffset[length] = k - code;
-                code += counts[length - 1];
-                k += counts[length - 1];
+                for (var i = 0; i < counts[length - 1]; i++, k++, code++)
+                {
+                    if (length <= LookupBits)
+                    {
+                        var first = code << (LookupBits - length);
+                        lookup.AsSpan(first, 1 << (LookupBits - length)).Fill((ushort)((length << 8) | values[k]));
+                    }
+                }
+
                 maxCode[length] = counts[length - 1] == 0 ? -1 : code - 1;
                 code <<= 1;
             }
-
-            maxCode[17] = int.MaxValue;
         }
 
         public int Decode(ref BitReader reader)
         {
-            var code = 0;
-            for (var length = 1; length <= 16; length++)
+            var peek = reader.Peek(16);
+            var entry = lookup[peek >> (16 - LookupBits)];
+            if (entry != 0)
             {
-                code = (code << 1) | reader.ReadBit();
+                reader.Skip(entry >> 8);
+                return entry & 0xFF;
+            }
+
+            for (var length = LookupBits + 1; length <= 16; length++)
+            {
+                var code = peek >> (16 - length);
                 if (code <= maxCode[length])
                 {
+                    reader.Skip(length);
                     var index = code + valueOffset[length];
                     return (uint)index < (uint)values.Length ? values[index] : 0;
                 }
             }
 
-            return 0; // invalid code: treated as zero difference, the overrun check catches garbage streams
+            reader.Skip(16);
+            return 0; // invalid code: treated as zero difference; garbage streams end in the overrun check
         }
     }
 
-    /// <summary>Entropy-coded bits: FF 00 is a data FF, any other marker ends the data (zeros are read past it).</summary>
+    /// <summary>
+    /// Entropy-coded bits through a 64-bit buffer: FF 00 is a data FF; any other marker ends the data, and zeros are
+    /// supplied past it. Consuming more bits than the data held (since the last restart) is an overrun: truncation.
+    /// </summary>
     private ref struct BitReader
     {
         private readonly ReadOnlySpan<byte> data;
         private int position;
-        private int bits;
-        private int count;
-        private int padding;
+        private ulong buffer;
+        private int bitsInBuffer;
+        private long realBits;
+        private long consumedBits;
 
         public BitReader(ReadOnlySpan<byte> data, int position)
         {
@@ -396,29 +419,26 @@ internal static class JpegLosslessDecoder
 
         public readonly int Position => position;
 
-        /// <summary>More than a few bytes of zeros were invented past the end: the stream is truncated.</summary>
-        public readonly bool Overrun => padding > 32;
+        public bool Overrun { get; private set; }
 
-        public int ReadBit()
+        public int Peek(int n)
         {
-            if (count == 0)
+            if (bitsInBuffer < n)
             {
                 Fill();
             }
 
-            count--;
-            return (bits >> count) & 1;
+            return (int)(buffer >> (bitsInBuffer - n)) & ((1 << n) - 1);
         }
 
-        public int ReadBits(int n)
+        public void Skip(int n)
         {
-            var value = 0;
-            for (var i = 0; i < n; i++)
+            bitsInBuffer -= n;
+            consumedBits += n;
+            if (consumedBits > realBits)
             {
-                value = (value << 1) | ReadBit();
+                Overrun = true;
             }
-
-            return value;
         }
 
         public int DecodeDifference(HuffmanTable table)
@@ -434,14 +454,17 @@ internal static class JpegLosslessDecoder
                 return 32768;
             }
 
-            var value = ReadBits(ssss);
+            var value = Peek(ssss);
+            Skip(ssss);
             return value < (1 << (ssss - 1)) ? value - (1 << ssss) + 1 : value;
         }
 
-        /// <summary>Skips to the next RSTn marker and resets the bit buffer.</summary>
+        /// <summary>Skips to the next RSTn marker and starts afresh after it.</summary>
         public void Restart()
         {
-            count = 0;
+            buffer = 0;
+            bitsInBuffer = 0;
+            realBits = consumedBits = 0;
             while (position + 1 < data.Length && !(data[position] == 0xFF && data[position + 1] is >= 0xD0 and <= 0xD7))
             {
                 position++;
@@ -452,22 +475,28 @@ internal static class JpegLosslessDecoder
 
         private void Fill()
         {
-            if (position < data.Length && data[position] == 0xFF && position + 1 < data.Length && data[position + 1] == 0x00)
+            while (bitsInBuffer <= 56)
             {
-                bits = 0xFF;
-                position += 2;
-            }
-            else if (position < data.Length && data[position] != 0xFF)
-            {
-                bits = data[position++];
-            }
-            else
-            {
-                bits = 0; // at a marker or past the end
-                padding++;
-            }
+                int next;
+                if (position < data.Length && data[position] != 0xFF)
+                {
+                    next = data[position++];
+                    realBits += 8;
+                }
+                else if (position + 1 < data.Length && data[position] == 0xFF && data[position + 1] == 0x00)
+                {
+                    next = 0xFF;
+                    position += 2;
+                    realBits += 8;
+                }
+                else
+                {
+                    next = 0; // at a marker or past the end: the position stays there
+                }
 
-            count = 8;
+                buffer = (buffer << 8) | (uint)next;
+                bitsInBuffer += 8;
+            }
         }
     }
 }

@@ -1,15 +1,5 @@
 namespace VNCH.Network.Signals.Ecg.Analysis;
 
-/// <summary>How much a statement matters clinically. Technical statements are about the recording, not the patient.</summary>
-public enum StatementSeverity
-{
-    Normal,
-    Technical,
-    Borderline,
-    Abnormal,
-    Critical,
-}
-
 /// <summary>The reference range a statement was judged against, with its age band and source.</summary>
 public sealed record ReferenceRange(string Measurement, double? Lower, double? Upper, string Unit, string AgeBand, string Source);
 
