@@ -119,19 +119,7 @@ public class CorpusPixelTests
         using (stream)
         using (var frame = pixels.DecodeFrame(index))
         {
-            var values = new double[frame.Info.SamplesPerFrame];
-            for (var i = 0; i < values.Length; i++)
-            {
-                double stored = frame.SampleType switch
-                {
-                    PixelSampleType.Int16 => frame.Samples<short>()[i],
-                    PixelSampleType.UInt16 => frame.Samples<ushort>()[i],
-                    _ => throw new InvalidOperationException(frame.SampleType.ToString()),
-                };
-                values[i] = VoiTransforms.Modality(stored, pixels.Presentation);
-            }
-
-            return values;
+            return GrayscaleRenderer.ToModalityValues(frame).Select(v => (double)v).ToArray();
         }
     }
 
