@@ -55,7 +55,7 @@ public static class AzureServiceCollectionExtensions
 }
 
 /// <summary>The SDK clients, one each per process (they pool connections and cache tokens).</summary>
-public sealed class AzureClients : IAsyncDisposable
+public sealed class AzureClients : IAsyncDisposable, IDisposable
 {
     private readonly VnchAzureOptions options;
     private readonly Lazy<CosmosClient> cosmos;
@@ -102,6 +102,9 @@ public sealed class AzureClients : IAsyncDisposable
     public ServiceBusSender ResultsSender => serviceBus.Value.CreateSender(options.ResultsTopic);
 
     public Container Container(CosmosContainerDefinition definition) => Cosmos.GetContainer(options.CosmosDatabase, definition.Name);
+
+    /// <summary>For containers disposed synchronously (a host's or a test's <c>using</c>).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {

@@ -3,6 +3,7 @@ using VNCH.Network.Benchmarks.Dicom;
 using VNCH.Network.Benchmarks.Ecg;
 using VNCH.Network.Benchmarks.Inference;
 using VNCH.Network.Benchmarks.Pixels;
+using VNCH.Network.Benchmarks.Service;
 
 // One-shot benchmark commands print figures quickly; the *-bdn variants run BenchmarkDotNet.
 // Usage: dotnet run -c Release --project tests/VNCH.Network.Benchmarks -- <case>
@@ -17,6 +18,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["pixels-bdn"] = Run<PixelBench>,
     ["inference"] = _ => InferenceBench.RunOnce(),
     ["inference-bdn"] = Run<InferenceBench>,
+    ["ingest"] = IngestBench.Run,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))

@@ -75,7 +75,7 @@ public sealed class BlobOriginalStoreContract(EmulatorFixture emulators) : Origi
     protected override IOriginalStore CreateStore() => new BlobOriginalStore(container);
 }
 
-/// <summary>Azurite keeps real time: the contract's clock advances are real waits (about two minutes in all).</summary>
+/// <summary>Azurite keeps real time: the contract's clock advances are real waits (about three minutes in all).</summary>
 [Collection(EmulatorCollection.Name)]
 public sealed class StorageQueueWorkQueueContract(EmulatorFixture emulators) : WorkQueueContractTests, IAsyncLifetime
 {

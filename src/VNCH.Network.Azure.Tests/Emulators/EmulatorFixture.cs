@@ -17,7 +17,6 @@ namespace VNCH.Network.Azure.Tests.Emulators;
 public sealed class EmulatorFixture : IAsyncLifetime
 {
     private readonly string runId = $"t{Guid.NewGuid():N}"[..12];
-    private bool startedEmulators;
 
     public ServiceProvider Services { get; private set; } = null!;
 
@@ -30,7 +29,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (storage, cosmos) = Endpoints();
+        var (storage, cosmos) = EmulatorEndpoints.Get();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Vnch:Azure:StorageConnectionString"] = storage,
@@ -67,14 +66,32 @@ public sealed class EmulatorFixture : IAsyncLifetime
         finally
         {
             await Services.DisposeAsync();
-            if (startedEmulators)
-            {
-                RunScript("stop-emulators.sh");
-            }
+            EmulatorEndpoints.StopIfStartedHere();
+        }
+    }
+}
+
+/// <summary>
+/// The emulator endpoints, once per test process: VNCH_TEST_STORAGE / VNCH_TEST_COSMOS when test.sh started the
+/// emulators, otherwise .ci/start-emulators.sh is run here and <see cref="EmulatorFixture"/> stops them at the end.
+/// </summary>
+public static class EmulatorEndpoints
+{
+    private static readonly Lazy<(string Storage, string Cosmos)> Endpoints = new(Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static bool startedHere;
+
+    public static (string Storage, string Cosmos) Get() => Endpoints.Value;
+
+    public static void StopIfStartedHere()
+    {
+        if (startedHere)
+        {
+            RunScript("stop-emulators.sh");
+            startedHere = false;
         }
     }
 
-    private (string Storage, string Cosmos) Endpoints()
+    private static (string Storage, string Cosmos) Resolve()
     {
         var storage = Environment.GetEnvironmentVariable("VNCH_TEST_STORAGE");
         var cosmos = Environment.GetEnvironmentVariable("VNCH_TEST_COSMOS");
@@ -84,7 +101,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
         }
 
         RunScript("start-emulators.sh");
-        startedEmulators = true;
+        startedHere = true;
         var values = File.ReadAllLines(Path.Combine(TestData.RepositoryRoot, ".ci", "tools", "emulators.env"))
             .Select(line => line.Split('=', 2))
             .Where(parts => parts.Length == 2)

@@ -116,4 +116,22 @@ public sealed class IngestionHandlerTests
         Assert.Equal(AdministrativeSex.Male, study.Patient.Sex);
         Assert.Equal(new DateOnly(2002, 11, 22).DayNumber - new DateOnly(1953, 5, 8).DayNumber, study.PatientAgeInDays);
     }
+
+    [Fact]
+    public async Task An_audiogram_document_becomes_an_audiogram_study_and_an_invalid_one_is_rejected_with_every_problem()
+    {
+        var pipeline = new Pipeline();
+        var example = File.ReadAllBytes(Path.Combine(TestData.RepositoryRoot, "docs", "audiogram.example.json"));
+        var outcome = await pipeline.IngestAsync(Pipeline.TenantA, example, "application/vnd.vnch.audiogram+json");
+
+        Assert.Equal(IngestStatus.Accepted, outcome.Status);
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyKind.Audiogram, study.Kind);
+        Assert.Equal(new DateOnly(2026, 11, 20).DayNumber - new DateOnly(2019, 5, 1).DayNumber, study.PatientAgeInDays);
+
+        var invalid = """{"patient":{"id":"P1"},"testDate":"20/11/2026","ears":{}}"""u8.ToArray();
+        var rejected = await pipeline.IngestAsync(Pipeline.TenantA, invalid, "application/vnd.vnch.audiogram+json");
+        Assert.Equal(IngestReasons.CannotUnderstand, rejected.ReasonCode);
+        Assert.Contains("$.testDate", rejected.Message, StringComparison.Ordinal);
+    }
 }

@@ -99,6 +99,24 @@ public sealed partial class DicomDataset
         return this;
     }
 
+    /// <summary>
+    /// Adds encapsulated pixel data (PS3.5 A.4): an offset table item (empty unless given) and the fragments,
+    /// each fragment padded to even length when written. Use with an encapsulated transfer syntax.
+    /// </summary>
+    public DicomDataset AddEncapsulatedPixelData(IEnumerable<ReadOnlyMemory<byte>> fragments, IReadOnlyList<uint>? basicOffsetTable = null)
+    {
+        var table = new byte[(basicOffsetTable?.Count ?? 0) * 4];
+        for (var i = 0; i < table.Length / 4; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(table.AsSpan(i * 4), basicOffsetTable![i]);
+        }
+
+        var items = fragments.Select(f => new DicomFragment(-1, (uint)f.Length, f, true)).ToList();
+        var encapsulated = new DicomFragments(new DicomFragment(-1, (uint)table.Length, table, true), items);
+        Set(new DicomElement(DicomTags.PixelData, DicomVR.OB, DicomVR.None, DicomElement.UndefinedLength, -1, ReadOnlyMemory<byte>.Empty, encapsulated));
+        return this;
+    }
+
     /// <summary>Copies an element (value, sequence items or fragments) from another data set of the same byte order.</summary>
     public DicomDataset Add(in DicomElement element)
     {

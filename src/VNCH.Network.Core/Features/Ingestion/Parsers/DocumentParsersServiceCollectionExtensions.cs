@@ -9,6 +9,7 @@ public static class DocumentParsersServiceCollectionExtensions
     {
         services.AddSingleton<IStudyDocumentParser, DicomDocumentParser>();
         services.AddSingleton<IStudyDocumentParser, AecgDocumentParser>();
+        services.AddSingleton<IStudyDocumentParser, AudiogramDocumentParser>();
         return services;
     }
 }

@@ -1,0 +1,248 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VNCH.Network.Azure.Storage;
+using VNCH.Network.Contracts.Contracts;
+using VNCH.Network.Contracts.Fakes;
+using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Results;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Core.Features.Work;
+using VNCH.Network.Functions;
+using VNCH.Network.Functions.Analysis;
+using VNCH.Network.Functions.Housekeeping;
+using VNCH.Network.Functions.Http;
+using VNCH.Network.Functions.Ingestion;
+
+namespace VNCH.Network.Azure.Tests.Functions;
+
+/// <summary>
+/// The triggers, built from the same container the host builds (<see cref="FunctionsAppServices"/>) with the storage
+/// ports swapped for the in-memory fakes: each trigger binds, calls its handler and maps the result, nothing more.
+/// </summary>
+public sealed class FunctionsAppTests
+{
+    private static readonly Tenant Hospital = new()
+    {
+        Id = TenantId.Parse("vnch-children-1"),
+        Name = "Children's Hospital 1",
+        Mappings = [new(TenantMappingKind.EntraTenant, "11111111-2222-3333-4444-555555555555")],
+    };
+
+    private readonly InMemoryStudyStore studies = new();
+    private readonly InMemoryOriginalStore originals = new();
+    private readonly InMemoryAuditSink audit = new();
+    private readonly InMemoryWorkQueue queue = new(TimeProvider.System);
+    private readonly ServiceProvider services;
+
+    public FunctionsAppTests()
+    {
+        var configuration = ProductionConfiguration();
+        var collection = new ServiceCollection().AddLogging().AddSingleton(configuration);
+        collection.AddVnchFunctionsApp(configuration);
+        collection.AddSingleton<IStudyStore>(studies);
+        collection.AddSingleton<IOriginalStore>(originals);
+        collection.AddSingleton<IAuditSink>(audit);
+        collection.AddSingleton<IWorkQueue>(queue);
+        collection.AddSingleton<IEventPublisher>(new RecordingEventPublisher());
+        collection.AddSingleton<Core.Features.Records.IRecordStore>(new InMemoryRecordStore());
+        collection.AddSingleton<ITenantDirectory>(new InMemoryTenantDirectory(Hospital));
+        collection.AddTransient<InboxBlobFunction>().AddTransient<AnalyseQueueFunctions>().AddTransient<RequeueStalledFunction>();
+        services = collection.BuildServiceProvider();
+    }
+
+    /// <summary>What Bicep sets in Azure: endpoints and Entra settings only.</summary>
+    public static IConfiguration ProductionConfiguration() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Vnch:Azure:BlobServiceUri"] = "https://stx.blob.core.windows.net/",
+        ["Vnch:Azure:QueueServiceUri"] = "https://stx.queue.core.windows.net/",
+        ["Vnch:Azure:CosmosEndpoint"] = "https://cosmos-x.documents.azure.com:443/",
+        ["Vnch:Azure:ServiceBusNamespace"] = "sb-x.servicebus.windows.net",
+        ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
+        ["AzureAd:TenantId"] = "7f6c1e4e-8d2b-4c59-9f3a-0d5b8e2a1c77",
+        ["AzureAd:ClientId"] = "0b3f9a52-6c1d-4e8f-a7b2-5d9e1c3f4a60",
+    }).Build();
+
+    [Fact]
+    public void The_hosts_container_builds_every_trigger_with_the_azure_adapters()
+    {
+        // The host supplies IConfiguration and logging; the app adds the rest.
+        var configuration = ProductionConfiguration();
+        var collection = new ServiceCollection().AddLogging().AddSingleton(configuration).AddVnchFunctionsApp(configuration);
+        collection.AddTransient<InboxBlobFunction>().AddTransient<AnalyseQueueFunctions>().AddTransient<RequeueStalledFunction>();
+        // Not ValidateOnBuild: ASP.NET Core services in the container need the host's routing. Resolving each trigger
+        // checks its whole graph (handlers, ports, options validation).
+        using var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        Assert.NotNull(provider.GetRequiredService<InboxBlobFunction>());
+        Assert.NotNull(provider.GetRequiredService<AnalyseQueueFunctions>());
+        Assert.NotNull(provider.GetRequiredService<RequeueStalledFunction>());
+        Assert.IsType<Cosmos.CosmosStudyStore>(provider.GetRequiredService<IStudyStore>());
+        Assert.IsType<StorageQueueWorkQueue>(provider.GetRequiredService<IWorkQueue>());
+        Assert.IsType<ServiceBus.ServiceBusEventPublisher>(provider.GetRequiredService<IEventPublisher>());
+        Assert.IsType<Cosmos.CosmosTenantDirectory>(provider.GetRequiredService<ITenantDirectory>());
+        Assert.NotEmpty(provider.GetServices<IStudyDocumentParser>());
+    }
+
+    [Fact]
+    public async Task A_poisoned_work_item_marks_its_study_failed_with_the_reason()
+    {
+        var study = StudyStoreContractTests.NewStudy(Hospital.Id, "s-poison", StudyStatus.Analysing);
+        await studies.SaveAsync(study, CancellationToken.None);
+        var functions = services.GetRequiredService<AnalyseQueueFunctions>();
+
+        await functions.Poison(WorkMessageCodec.Encode(new AnalyseStudy(Hospital.Id, "s-poison"), "analyser crashed"), new TestFunctionContext());
+
+        var failed = (await studies.GetAsync(Hospital.Id, "s-poison", CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Failed, failed.Status);
+        Assert.Contains("analyser crashed", failed.Reason!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_the_host_poisoned_by_itself_still_fails_the_study_visibly()
+    {
+        var study = StudyStoreContractTests.NewStudy(Hospital.Id, "s-host", StudyStatus.Queued);
+        await studies.SaveAsync(study, CancellationToken.None);
+
+        await services.GetRequiredService<AnalyseQueueFunctions>().Poison(WorkMessageCodec.Encode(new AnalyseStudy(Hospital.Id, "s-host")), new TestFunctionContext());
+
+        var failed = (await studies.GetAsync(Hospital.Id, "s-host", CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Failed, failed.Status);
+        Assert.Contains("poison", failed.Reason!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreadable_work_message_is_sent_to_poison_at_once()
+    {
+        var functions = services.GetRequiredService<AnalyseQueueFunctions>();
+        await Assert.ThrowsAsync<UnreadableWorkMessageException>(() => functions.Analyse("not json", new TestFunctionContext()));
+        await functions.Poison("not json", new TestFunctionContext()); // logged, not rethrown: nothing left to retry
+    }
+
+    [Fact]
+    public async Task A_work_item_for_a_finished_study_is_done_without_retry()
+    {
+        await studies.SaveAsync(StudyStoreContractTests.NewStudy(Hospital.Id, "s-done", StudyStatus.Completed), CancellationToken.None);
+
+        await services.GetRequiredService<AnalyseQueueFunctions>().Analyse(WorkMessageCodec.Encode(new AnalyseStudy(Hospital.Id, "s-done")), new TestFunctionContext(dequeueCount: 2));
+
+        Assert.Equal(StudyStatus.Completed, (await studies.GetAsync(Hospital.Id, "s-done", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task An_inbox_file_under_an_unknown_tenant_is_refused_and_audited()
+    {
+        await services.GetRequiredService<InboxBlobFunction>().Run(new MemoryStream([1, 2, 3]), "no-such-hospital", "a.dcm", new TestFunctionContext());
+
+        Assert.Equal(0, originals.PutCount);
+        var record = Assert.Single(audit.All);
+        Assert.Equal(AuditOutcomes.Rejected, record.Outcome);
+        Assert.Null(record.Tenant);
+        Assert.Contains("no-such-hospital/a.dcm", record.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_inbox_file_under_a_known_tenant_goes_through_ingestion_and_is_kept()
+    {
+        await services.GetRequiredService<InboxBlobFunction>().Run(new MemoryStream("not a study"u8.ToArray()), Hospital.Id.Value, "notes.txt", new TestFunctionContext());
+
+        Assert.Equal(1, originals.PutCount);
+        var ingest = Assert.Single(audit.All, r => r.Action == "study.ingest");
+        Assert.Equal(Hospital.Id, ingest.Tenant);
+        Assert.Equal(InboxBlobFunction.Actor, ingest.Actor);
+        var kept = await studies.QueryAsync(Hospital.Id, new StudyQuery(), CancellationToken.None);
+        Assert.Equal(StudyStatus.Rejected, Assert.Single(kept.Items).Status);
+    }
+
+    [Fact]
+    public async Task Http_triggers_run_the_shared_pipeline_anonymous_health()
+    {
+        var http = Context(user: null);
+        await Execute(await HttpApiFunctions.Health(http.Request), http);
+        Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Http_triggers_refuse_a_request_without_a_token()
+    {
+        var http = Context(user: null);
+        await Execute(await HttpApiFunctions.GetStudy(http.Request), http);
+        Assert.Equal(StatusCodes.Status401Unauthorized, http.Response.StatusCode);
+        Assert.Equal("Bearer", http.Response.Headers.WWWAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Http_triggers_serve_the_callers_study_and_hide_another_tenants()
+    {
+        await studies.SaveAsync(StudyStoreContractTests.NewStudy(Hospital.Id, "mine"), CancellationToken.None);
+        await studies.SaveAsync(StudyStoreContractTests.NewStudy(TenantId.Parse("vnch-children-2"), "theirs"), CancellationToken.None);
+        var reader = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim("sub", "doctor-1"), new Claim("tid", Hospital.Mappings[0].Value), new Claim("roles", Roles.StudiesRead)], "Bearer"));
+
+        var mine = Context(reader, ("id", "mine"));
+        await Execute(await HttpApiFunctions.GetStudy(mine.Request), mine);
+        var theirs = Context(reader, ("id", "theirs"));
+        await Execute(await HttpApiFunctions.GetStudy(theirs.Request), theirs);
+
+        Assert.Equal(StatusCodes.Status200OK, mine.Response.StatusCode);
+        Assert.Equal(StatusCodes.Status404NotFound, theirs.Response.StatusCode);
+    }
+
+    private DefaultHttpContext Context(ClaimsPrincipal? user, params (string Key, string Value)[] route)
+    {
+        var http = new DefaultHttpContext { RequestServices = services };
+        http.Request.Method = "GET";
+        http.Request.Scheme = "https";
+        http.Request.Host = new HostString("func-x.azurewebsites.net");
+        http.Response.Body = new MemoryStream();
+        if (user is not null)
+        {
+            http.User = user;
+        }
+
+        foreach (var (key, value) in route)
+        {
+            http.Request.RouteValues[key] = value;
+        }
+
+        return http;
+    }
+
+    private static Task Execute(IActionResult result, HttpContext http) =>
+        result.ExecuteResultAsync(new ActionContext(http, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+
+    /// <summary>The bits of a Functions invocation context the triggers read.</summary>
+    private sealed class TestFunctionContext(int dequeueCount = 1) : FunctionContext
+    {
+        public override string InvocationId { get; } = Guid.NewGuid().ToString("N");
+
+        public override string FunctionId => "test";
+
+        public override TraceContext TraceContext => null!;
+
+        public override BindingContext BindingContext { get; } = new TestBindingContext(new Dictionary<string, object?> { ["DequeueCount"] = dequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        public override RetryContext RetryContext => null!;
+
+        public override IServiceProvider InstanceServices { get; set; } = null!;
+
+        public override FunctionDefinition FunctionDefinition => null!;
+
+        public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
+
+        public override Microsoft.Azure.Functions.Worker.IInvocationFeatures Features => null!;
+
+        public override CancellationToken CancellationToken => CancellationToken.None;
+    }
+
+    private sealed class TestBindingContext(IReadOnlyDictionary<string, object?> data) : BindingContext
+    {
+        public override IReadOnlyDictionary<string, object?> BindingData => data;
+    }
+}

@@ -1,0 +1,54 @@
+using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Signals;
+using VNCH.Network.Signals.Audiometry;
+
+namespace VNCH.Network.Core.Features.Ingestion.Parsers;
+
+/// <summary>
+/// Audiogram JSON (docs/audiogram.md), validated in full by the signals reader so an invalid document is rejected at
+/// ingestion with every problem listed. One document per visit: the visit (issuer, patient, test date) is both the
+/// study and the instance identity, so a corrected re-send with other content is a visible conflict.
+/// </summary>
+public sealed class AudiogramDocumentParser : IStudyDocumentParser
+{
+    public const string MediaType = "application/vnd.vnch.audiogram+json";
+
+    public bool CanParse(string? mediaType, ReadOnlySpan<byte> head) =>
+        string.Equals(mediaType, MediaType, StringComparison.OrdinalIgnoreCase);
+
+    public Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken)
+    {
+        AudiogramDocument document;
+        try
+        {
+            document = AudiogramReader.Read(content);
+        }
+        catch (SignalFormatException ex)
+        {
+            throw new DocumentRejectedException(IngestReasons.CannotUnderstand, ex.Message, ex);
+        }
+
+        var patient = document.Patient;
+        var issuer = string.IsNullOrWhiteSpace(patient.Issuer) ? DicomDocumentParser.DefaultIssuer : patient.Issuer;
+        var visit = $"audiogram:{issuer}|{patient.Id}|{document.TestDate:yyyy-MM-dd}";
+        return Task.FromResult(new ParsedDocument
+        {
+            Kind = StudyKind.Audiogram,
+            StudyUid = visit,
+            InstanceUid = visit,
+            ContentType = MediaType,
+            Metadata = new InstanceMetadata(Modality: "AU"),
+            Patient = new PatientReference(issuer, patient.Id, null, patient.BirthDate, patient.Sex?.ToLowerInvariant() switch
+            {
+                "female" => AdministrativeSex.Female,
+                "male" => AdministrativeSex.Male,
+                "other" => AdministrativeSex.Other,
+                _ => AdministrativeSex.Unknown,
+            }),
+            StudyDate = document.TestDate,
+            PatientAgeInDays = document.AgeDays,
+            Description = "Pure-tone audiometry",
+        });
+    }
+}
