@@ -4,7 +4,7 @@
 Runs with Debian's python3-torch and python3-onnx (no pip):  /usr/bin/python3 train.py --data <pneumoniamnist_28.npz>
 
 Design (see MODEL_CARD.md and docs/adr/0041):
-* train split to fit, val split to pick the epoch count sanity and the decision threshold; the test split is NOT read here.
+* train split to fit, val split to monitor training and to choose the decision threshold; the test split is NOT read here.
   The one test evaluation is done by the C# ModelEvaluator (`vnch model evaluate`), so the numbers on the card come from
   the production preprocessing and runtime.
 * class-balanced loss (pos_weight = n_normal / n_pneumonia), so the network's implicit prior is 50 %: its 0.5 point

@@ -119,19 +119,7 @@ public class CorpusPixelTests
         using (stream)
         using (var frame = pixels.DecodeFrame(index))
         {
-            var values = new double[frame.Info.SamplesPerFrame];
-            for (var i = 0; i < values.Length; i++)
-            {
-                double stored = frame.SampleType switch
-                {
-                    PixelSampleType.Int16 => frame.Samples<short>()[i],
-                    PixelSampleType.UInt16 => frame.Samples<ushort>()[i],
-                    _ => throw new InvalidOperationException(frame.SampleType.ToString()),
-                };
-                values[i] = VoiTransforms.Modality(stored, pixels.Presentation);
-            }
-
-            return values;
+            return GrayscaleRenderer.ToModalityValues(frame).Select(v => (double)v).ToArray();
         }
     }
 
@@ -203,6 +191,26 @@ public class CorpusPixelTests
         }
     }
 
+    [Theory]
+    // Expected values: pydicom 2.3.1 apply_color_lut (16-bit output) shifted to 8 bits, summed over the frame; and
+    // the pixel at (0, 0). ALOKA has segmented 16-bit palettes (discrete and linear segments), OBXXXX1A plain ones.
+    [InlineData("gdcm-US-ALOKA-16.dcm", 27402976L, 40, 45, 65)]
+    [InlineData("gdcm-US-ALOKA-16_big.dcm", 27402976L, 40, 45, 65)]
+    [InlineData("OBXXXX1A.dcm", 17918415L, 37, 62, 94)]
+    [InlineData("OBXXXX1A_expb.dcm", 17918415L, 37, 62, 94)]
+    [InlineData("OBXXXX1A_rle.dcm", 17918415L, 37, 62, 94)]
+    public void Palette_color_images_match_pydicoms_lut_application(string name, long expectedSum, int r, int g, int b)
+    {
+        var pixels = Open("dicom/pydicom-data/data_store/data/" + name, out var stream);
+        using (stream)
+        using (var frame = pixels.DecodeFrame(0))
+        {
+            var rgb = ColorConverter.ToRgb24(frame);
+            Assert.Equal(new[] { (byte)r, (byte)g, (byte)b }, rgb[..3]);
+            Assert.Equal(expectedSum, rgb.Sum(v => (long)v));
+        }
+    }
+
     [Fact]
     public void Modality_lut_sequence_file_is_read_and_applied()
     {
@@ -230,7 +238,20 @@ public class CorpusPixelTests
             var pixels = DicomPixelFrames.FromFile(file, stream);
             using var frame = pixels.DecodeFrame(0);
         });
-        Assert.IsType<DicomPixelDataException>(error);
+        Assert.Contains("above the limit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Truncated_native_pixel_data_names_the_frame()
+    {
+        // MR_truncated.dcm: 8192 bytes declared, 8130 present. The reader refuses it by default; read tolerantly,
+        // the pixel pipeline reports the frame that cannot be decoded.
+        using var stream = File.OpenRead(TestData.File("dicom/pydicom/src/pydicom/data/test_files/MR_truncated.dcm"));
+        var file = DicomReader.Read(stream, new DicomReadOptions { TolerateTruncation = true });
+        var pixels = DicomPixelFrames.FromFile(file, stream);
+        var error = Assert.Throws<DicomPixelDataException>(() => pixels.DecodeFrame(0));
+        Assert.Equal(0, error.FrameIndex);
+        Assert.StartsWith("frame 0: pixel data is truncated", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,6 +85,14 @@ public class GrayscaleTransformTests
     }
 
     [Fact]
+    public void Modality_values_are_rescaled_without_voi()
+    {
+        var presentation = new ImagePresentation { RescaleSlope = 2, RescaleIntercept = -1024, Windows = [new VoiWindow(0, 10)] };
+        using var frame = Frame([0, 512, 1000], presentation, Photometric.Monochrome1, signed: false);
+        Assert.Equal(new[] { -1024f, 0f, 976f }, GrayscaleRenderer.ToModalityValues(frame));
+    }
+
+    [Fact]
     public void Monochrome1_is_inverted_so_that_higher_is_brighter()
     {
         var presentation = new ImagePresentation { Windows = [new VoiWindow(512, 1024, VoiLutFunction.LinearExact)] };

@@ -113,7 +113,7 @@ public static class PixelConformance
         var count = frame.Info.SamplesPerFrame;
         for (var i = 0; i < count; i++)
         {
-            var value = Sample(frame, i);
+            var value = frame.SampleAt(i);
             min = Math.Min(min, value);
             max = Math.Max(max, value);
             sum += value;
@@ -121,18 +121,6 @@ public static class PixelConformance
 
         return (hash, min, max, sum / count);
     }
-
-    private static double Sample(DecodedFrame frame, int i) => frame.SampleType switch
-    {
-        PixelSampleType.UInt8 => frame.Bytes[i],
-        PixelSampleType.Int8 => (sbyte)frame.Bytes[i],
-        PixelSampleType.UInt16 => BitConverter.ToUInt16(frame.Bytes[(2 * i)..]),
-        PixelSampleType.Int16 => BitConverter.ToInt16(frame.Bytes[(2 * i)..]),
-        PixelSampleType.UInt32 => BitConverter.ToUInt32(frame.Bytes[(4 * i)..]),
-        PixelSampleType.Int32 => BitConverter.ToInt32(frame.Bytes[(4 * i)..]),
-        PixelSampleType.Float32 => BitConverter.ToSingle(frame.Bytes[(4 * i)..]),
-        _ => BitConverter.ToDouble(frame.Bytes[(8 * i)..]),
-    };
 
     public static string Table(IReadOnlyList<ConformanceRow> rows)
     {

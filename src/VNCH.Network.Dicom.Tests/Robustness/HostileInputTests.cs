@@ -96,6 +96,27 @@ public sealed class HostileInputTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LongUndefinedLengthValueWithoutDelimiterFailsInLinearTime(bool nonSeekable)
+    {
+        // 24 MB of an undefined-length OB that is neither items nor delimited: scanning must not be quadratic.
+        var head = new MemoryStream();
+        DicomWriter.Write(head, new DicomDataset().Add(DicomTags.SOPClassUID, "1.2.3").Add(DicomTags.SOPInstanceUID, "1.2.3.4"));
+        head.Write([0x09, 0x00, 0x10, 0x10, (byte)'O', (byte)'B', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]);
+        head.Write(new byte[24 * 1024 * 1024]);
+        var bytes = head.ToArray();
+        Stream stream = nonSeekable ? new SyntheticStreams.NonSeekable(new MemoryStream(bytes)) : new MemoryStream(bytes);
+        var ex = Assert.Throws<DicomFormatException>(() => DicomReader.Read(stream));
+        Assert.Equal(new DicomTag(0x00091010), ex.Tag);
+
+        // The same value with its delimiter at the very end is read whole.
+        var delimited = bytes.Concat(new byte[] { 0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0 }).ToArray();
+        Stream again = nonSeekable ? new SyntheticStreams.NonSeekable(new MemoryStream(delimited)) : new MemoryStream(delimited);
+        Assert.Equal(24 * 1024 * 1024, DicomReader.Read(again).Dataset.GetRawValue(new DicomTag(0x00091010)).Length);
+    }
+
+    [Theory]
     [InlineData(0, 512, 1, 1, 16)]
     [InlineData(512, 512, 0, 1, 16)]
     [InlineData(65535, 65535, 1000, 3, 16)]

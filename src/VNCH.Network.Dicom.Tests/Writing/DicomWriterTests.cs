@@ -112,6 +112,34 @@ public sealed class DicomWriterTests
         AssertDcmdumpAccepts(path);
     }
 
+    [Theory]
+    [InlineData("derived_pediatric_cxr/peds_cxr_normal_IM-0101-0001_explicitLE.dcm")]
+    [InlineData("derived_pediatric_cxr/peds_cxr_pneumonia_viral_person1_virus_6_jpegbaseline.dcm")]
+    [InlineData("pydicom/src/pydicom/data/test_files/CT_small.dcm")]
+    [InlineData("pydicom/src/pydicom/data/test_files/MR_small_bigendian.dcm")]
+    public void RewritingAddsNoIodValidatorFindings(string relative)
+    {
+        // dciodvfy (Clunie's IOD validator) must report exactly what it reports for the original: the writer
+        // changes encoding (explicit VR LE, padding, undefined-length sequences), never the content.
+        var source = Corpus.File(relative);
+        using var temp = new TempDirectory("vnch-dicom-writer");
+        var path = Path.Combine(temp.Path, "rewritten.dcm");
+        DicomWriter.WriteFile(path, DicomReader.ReadFile(source, new DicomReadOptions { PixelDataMode = PixelDataMode.Load }));
+        Assert.Equal(Findings(source), Findings(path));
+    }
+
+    private static string[] Findings(string path)
+    {
+        var dciodvfy = FindOnPath("dciodvfy");
+        Assert.True(dciodvfy is not null, "dciodvfy (dicom3tools) is not on PATH; install dicom3tools to validate the writer's output.");
+        var info = new ProcessStartInfo(dciodvfy!, [path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return [.. (stderr + stdout.Result).Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal)).Order()];
+    }
+
     [Fact]
     public void BuiltFilePassesDcmdump()
     {
@@ -171,7 +199,7 @@ public sealed class DicomWriterTests
     }
 
     /// <summary>Runs dcmtk's dcmdump +E (fails the test if dcmtk is not installed: CI installs it).</summary>
-    private static string AssertDcmdumpAccepts(string path)
+    internal static string AssertDcmdumpAccepts(string path)
     {
         var dcmdump = FindOnPath("dcmdump");
         Assert.True(dcmdump is not null, "dcmdump (dcmtk) is not on PATH; install dcmtk (apt-get install dcmtk) to validate the writer's output.");

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace VNCH.Network.Dicom.Imaging;
@@ -61,6 +62,23 @@ public sealed class DecodedFrame : IDisposable
         }
 
         return MemoryMarshal.Cast<byte, T>(Bytes);
+    }
+
+    /// <summary>Sample <paramref name="index"/> (pixel-interleaved order) as a number, whatever its type; for the odd access, not loops.</summary>
+    public double SampleAt(int index)
+    {
+        var bytes = Bytes;
+        return SampleType switch
+        {
+            PixelSampleType.UInt8 => bytes[index],
+            PixelSampleType.Int8 => (sbyte)bytes[index],
+            PixelSampleType.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * index)..]),
+            PixelSampleType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(bytes[(2 * index)..]),
+            PixelSampleType.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(bytes[(4 * index)..]),
+            PixelSampleType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * index)..]),
+            PixelSampleType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * index)..]),
+            _ => BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * index)..]),
+        };
     }
 
     private byte[] Buffer => buffer ?? throw new ObjectDisposedException(nameof(DecodedFrame));

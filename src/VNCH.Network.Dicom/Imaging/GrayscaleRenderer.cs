@@ -80,6 +80,28 @@ public static class GrayscaleRenderer
         }
     }
 
+    /// <summary>
+    /// Modality values only (e.g. Hounsfield units): rescale or Modality LUT applied, no VOI, no inversion.
+    /// For analysers that work in physical units rather than display values.
+    /// </summary>
+    public static float[] ToModalityValues(DecodedFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.SamplesPerPixel != 1)
+        {
+            throw new DicomPixelDataException($"modality values need one sample per pixel, the frame has {frame.SamplesPerPixel}");
+        }
+
+        var output = new float[frame.Info.PixelsPerFrame];
+        var presentation = frame.Presentation;
+        for (var i = 0; i < output.Length; i++)
+        {
+            output[i] = (float)VoiTransforms.Modality(frame.SampleAt(i), presentation);
+        }
+
+        return output;
+    }
+
     public static void ToFloat(DecodedFrame frame, Span<float> destination, GrayscaleRenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(frame);

@@ -75,14 +75,15 @@ public sealed record PixelImageInfo(
         }
     }
 
-    /// <summary>Checks that the attributes are coherent and the frame fits the limits, before anything is allocated.</summary>
+    /// <summary>
+    /// Checks that the attributes are coherent and the decoded frames fit the limits, before anything is allocated:
+    /// the reader's geometry check (sizes, frame count, decoded bytes per frame and in all) plus what decoding needs.
+    /// </summary>
     public void Validate(PixelDecodingLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        if (Rows <= 0 || Columns <= 0)
-        {
-            throw new DicomPixelDataException($"invalid image size {Rows} rows x {Columns} columns");
-        }
+        PixelDataLimits.CheckFrameGeometry(
+            Rows, Columns, NumberOfFrames, SamplesPerPixel, BitsAllocated is 1 ? 8 : BitsAllocated, limits.MaxDecodedFrameBytes, limits.MaxDecodedImageBytes);
 
         if (SamplesPerPixel is not (1 or 3))
         {
@@ -105,11 +106,6 @@ public sealed record PixelImageInfo(
             throw new DicomPixelDataException($"invalid Pixel Representation {PixelRepresentation}");
         }
 
-        if (NumberOfFrames < 1)
-        {
-            throw new DicomPixelDataException($"invalid Number of Frames {NumberOfFrames}");
-        }
-
         if (SamplesPerPixel == 3 && BitsAllocated == 1)
         {
             throw new DicomPixelDataException("1-bit pixel data with 3 samples per pixel is not defined");
@@ -118,19 +114,6 @@ public sealed record PixelImageInfo(
         if (IsHorizontallySubsampled && (SamplesPerPixel != 3 || Columns % 2 != 0))
         {
             throw new DicomPixelDataException($"YBR_FULL_422 needs 3 samples and an even number of columns (got {Columns})");
-        }
-
-        if (DecodedFrameBytes > limits.MaxDecodedFrameBytes)
-        {
-            throw new DicomPixelDataException(
-                $"a decoded frame of {Rows} x {Columns} x {SamplesPerPixel} samples x {BytesPerDecodedSample} bytes " +
-                $"({DecodedFrameBytes} bytes) exceeds the limit of {limits.MaxDecodedFrameBytes} bytes");
-        }
-
-        if ((long)NumberOfFrames * DecodedFrameBytes > limits.MaxDecodedImageBytes)
-        {
-            throw new DicomPixelDataException(
-                $"{NumberOfFrames} frames of {DecodedFrameBytes} bytes exceed the limit of {limits.MaxDecodedImageBytes} bytes for one image");
         }
     }
 }

@@ -606,12 +606,16 @@ internal sealed class DatasetParser
             }
 
             searched = span.Length;
-            if (searched > _options.MaxElementLength || !_src.TryEnsure(searched + 64 * 1024) && !_src.TryEnsure((int)Math.Min(int.MaxValue, Math.Min(_src.Remaining, searched + 64L * 1024))))
+
+            // Grow the window geometrically so a long value without a delimiter costs linear time, not quadratic.
+            var want = Math.Min(Math.Max(searched * 2L, searched + 64L * 1024), Math.Min(int.MaxValue - 64, _src.Remaining));
+            if (searched > _options.MaxElementLength || want <= searched)
             {
                 throw new DicomFormatException("Undefined-length value has no sequence delimiter before the end of data", tag, valueOffset);
             }
 
-            if (_src.AvailableSpan.Length == searched)
+            _src.TryEnsure((int)want); // at the end of the data this keeps what it could read; searched again below
+            if (_src.AvailableSpan.Length <= searched)
             {
                 throw new DicomFormatException("Undefined-length value has no sequence delimiter before the end of data", tag, valueOffset);
             }

@@ -23,6 +23,8 @@ public sealed class DicomPixelData
 
     public DicomVR VR => Element.VR;
 
+    /// <summary>Fragments were listed (Reference or Load mode). With <see cref="PixelDataMode.Skip"/> encapsulated data
+    /// is not walked: it shows as not encapsulated with <see cref="Length"/> -1 (undefined).</summary>
     public bool IsEncapsulated => Fragments is not null;
 
     /// <summary>Native data: offset of the first byte in the source.</summary>

@@ -31,7 +31,7 @@ public sealed partial class DicomDataset
         }
 
         var encoding = DicomVRInfo.IsEncodedText(vr) ? CharacterSet.Encodings[0] : Encoding.ASCII;
-        Set(new DicomElement(tag, vr, DicomVR.None, 0, -1, DicomValueEncoder.EncodeStrings(vr, values, encoding)));
+        SetBuilt(tag, vr, DicomValueEncoder.EncodeStrings(vr, values, encoding));
         if (tag == DicomTags.SpecificCharacterSet)
         {
             _characterSet = null;
@@ -46,7 +46,7 @@ public sealed partial class DicomDataset
 
     public DicomDataset Add(DicomTag tag, DicomVR vr, params double[] values)
     {
-        Set(new DicomElement(tag, vr, DicomVR.None, 0, -1, DicomValueEncoder.EncodeNumbers(tag, vr, values)));
+        SetBuilt(tag, vr, DicomValueEncoder.EncodeNumbers(tag, vr, values));
         return this;
     }
 
@@ -63,7 +63,7 @@ public sealed partial class DicomDataset
 
     public DicomDataset Add(DicomTag tag, params DicomTag[] tags)
     {
-        Set(new DicomElement(tag, DicomVR.AT, DicomVR.None, 0, -1, DicomValueEncoder.EncodeTags(tags)));
+        SetBuilt(tag, DicomVR.AT, DicomValueEncoder.EncodeTags(tags));
         return this;
     }
 
@@ -75,7 +75,7 @@ public sealed partial class DicomDataset
             throw new DicomException("Raw values can only be added to little-endian data sets.");
         }
 
-        Set(new DicomElement(tag, vr, DicomVR.None, (uint)value.Length, -1, value));
+        SetBuilt(tag, vr, value);
         return this;
     }
 
@@ -99,12 +99,34 @@ public sealed partial class DicomDataset
         return this;
     }
 
+    /// <summary>
+    /// Adds encapsulated pixel data (PS3.5 A.4): an offset table item (empty unless given) and the fragments,
+    /// each fragment padded to even length when written. Use with an encapsulated transfer syntax.
+    /// </summary>
+    public DicomDataset AddEncapsulatedPixelData(IEnumerable<ReadOnlyMemory<byte>> fragments, IReadOnlyList<uint>? basicOffsetTable = null)
+    {
+        var table = new byte[(basicOffsetTable?.Count ?? 0) * 4];
+        for (var i = 0; i < table.Length / 4; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(table.AsSpan(i * 4), basicOffsetTable![i]);
+        }
+
+        var items = fragments.Select(f => new DicomFragment(-1, (uint)f.Length, f, true)).ToList();
+        var encapsulated = new DicomFragments(new DicomFragment(-1, (uint)table.Length, table, true), items);
+        Set(new DicomElement(DicomTags.PixelData, DicomVR.OB, DicomVR.None, DicomElement.UndefinedLength, -1, ReadOnlyMemory<byte>.Empty, encapsulated));
+        return this;
+    }
+
     /// <summary>Copies an element (value, sequence items or fragments) from another data set of the same byte order.</summary>
     public DicomDataset Add(in DicomElement element)
     {
         Set(element);
         return this;
     }
+
+    /// <summary>An element made in memory: no file VR, no source offset, length = value bytes.</summary>
+    private void SetBuilt(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> value) =>
+        Set(new DicomElement(tag, vr, DicomVR.None, (uint)value.Length, -1, value));
 
     private static DicomVR VROf(DicomTag tag)
     {
@@ -135,7 +157,8 @@ public sealed partial class DicomDataset
                     var values = e.VR == DicomVR.PN
                         ? ds.GetPersonNames(e).Select(p => p.Original).ToArray()
                         : ds.GetStrings(e);
-                    e = new DicomElement(e.Tag, e.VR, DicomVR.None, 0, -1, DicomValueEncoder.EncodeStrings(e.VR, values, utf8), null);
+                    var encoded = DicomValueEncoder.EncodeStrings(e.VR, values, utf8);
+                    e = new DicomElement(e.Tag, e.VR, DicomVR.None, (uint)encoded.Length, -1, encoded);
                 }
                 else if (e.Items is { } items)
                 {
@@ -150,7 +173,7 @@ public sealed partial class DicomDataset
             }
         }
 
-        Set(new DicomElement(DicomTags.SpecificCharacterSet, DicomVR.CS, DicomVR.None, 0, -1, Encoding.ASCII.GetBytes("ISO_IR 192")));
+        SetBuilt(DicomTags.SpecificCharacterSet, DicomVR.CS, Encoding.ASCII.GetBytes("ISO_IR 192"));
         ClearCharacterSetCache();
     }
 

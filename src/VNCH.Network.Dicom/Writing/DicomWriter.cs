@@ -17,14 +17,28 @@ public static class DicomWriter
         Write(stream, file);
     }
 
-    public static void WriteFile(string path, DicomDataset dataset)
+    public static void WriteFile(string path, DicomDataset dataset, TransferSyntax? transferSyntax = null)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-        Write(stream, dataset);
+        Write(stream, dataset, transferSyntax);
     }
 
-    /// <summary>Writes a data set as a new Part 10 file (meta information derived from SOP Class/Instance UID).</summary>
-    public static void Write(Stream stream, DicomDataset dataset) => Write(stream, dataset, null, TransferSyntax.ExplicitVRLittleEndian);
+    /// <summary>
+    /// Writes a data set as a new Part 10 file (meta information derived from SOP Class/Instance UID). Give the
+    /// encapsulated transfer syntax of compressed pixel data added with <see cref="DicomDataset.AddEncapsulatedPixelData"/>.
+    /// </summary>
+    public static void Write(Stream stream, DicomDataset dataset, TransferSyntax? transferSyntax = null)
+    {
+        var ts = transferSyntax ?? TransferSyntax.ExplicitVRLittleEndian;
+        var encapsulatedPixels = dataset.TryGetElement(DicomTags.PixelData, out var pixels) && pixels.Fragments is not null;
+        if (ts.IsImplicitVR || ts.IsBigEndian || ts.IsDeflated || encapsulatedPixels != ts.IsEncapsulated)
+        {
+            throw new DicomException(
+                $"Cannot write {ts}: the writer produces explicit VR little endian, with an encapsulated syntax exactly when the pixel data is encapsulated.");
+        }
+
+        Write(stream, dataset, null, ts);
+    }
 
     /// <summary>Writes a file read earlier (or assembled), keeping its encapsulated transfer syntax if it has one.</summary>
     public static void Write(Stream stream, DicomFile file)

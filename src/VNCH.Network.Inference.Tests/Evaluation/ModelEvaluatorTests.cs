@@ -38,6 +38,24 @@ public class ModelEvaluatorTests(CommittedModel committed, ITestOutputHelper out
     }
 
     [Fact]
+    public void ModelCard_QuotesTheManifestsTestMetrics()
+    {
+        // The card is prose, but its numbers must be the manifest's (which the test above ties to the model).
+        var card = File.ReadAllText(Path.Combine(CommittedModel.Directory, "MODEL_CARD.md"));
+        var manifest = committed.Model.Manifest;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+
+        Assert.Contains(manifest.Sha256, card);
+        Assert.Contains(manifest.DefaultThreshold.Value.ToString("F4", inv), card);
+        foreach (var metric in new[] { "auc", "accuracy", "sensitivity", "specificity" })
+        {
+            var m = manifest.Metrics["test"][metric];
+            var quoted = string.Create(inv, $"{m.Value:F3} ({m.Lower:F3}–{m.Upper:F3})");
+            Assert.True(card.Contains(quoted, StringComparison.Ordinal), $"MODEL_CARD.md does not quote test {metric} as '{quoted}'");
+        }
+    }
+
+    [Fact]
     public void ValidationSplit_AgreesWithTraining()
     {
         // The training script measured validation metrics in PyTorch (duplicates of train removed); the C# path over

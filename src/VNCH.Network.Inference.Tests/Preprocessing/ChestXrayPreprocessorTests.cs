@@ -90,7 +90,7 @@ public class ChestXrayPreprocessorTests
         var tensor = Preprocessor(ResampleFilters.Bilinear).Preprocess(pixels, width, height);
 
         Assert.Equal(28 * 28, tensor.Length);
-        Assert.All(tensor, v => Assert.Equal(128 / 255f, v, 6));
+        Assert.All(tensor, v => Assert.Equal(128 / 255.0, v, tolerance: 1e-6));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class ChestXrayPreprocessorTests
 
         var tensor = Preprocessor(ResampleFilters.Bicubic).Preprocess(pixels, width, height);
 
-        Assert.All(tensor, v => Assert.Equal(40 / 255f, v, 6));
+        Assert.All(tensor, v => Assert.Equal(40 / 255.0, v, tolerance: 1e-6));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class ChestXrayPreprocessorTests
         Assert.Equal(pixels.Length, tensor.Length);
         for (var i = 0; i < pixels.Length; i++)
         {
-            Assert.Equal(pixels[i] / 255.0, tensor[i], 6);
+            Assert.Equal(pixels[i] / 255.0, tensor[i], tolerance: 1e-6);
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VNCH.Network.Inference.Manifests;
 using VNCH.Network.Inference.Registry;
@@ -31,12 +32,18 @@ public class ModelRegistryTests
         onnx[^10] ^= 0x01;
         File.WriteAllBytes(Path.Combine(bad, "model.onnx"), onnx);
 
-        using var registry = ModelRegistry.Load(new InferenceOptions { ModelsPath = temp.Path });
+        var log = new ListLogger();
+
+        using var registry = ModelRegistry.Load(new InferenceOptions { ModelsPath = temp.Path }, log);
 
         Assert.Equal(CommittedModel.Id, Assert.Single(registry.Models).Id);
         var refused = Assert.Single(registry.Refused);
         Assert.Equal("tampered", refused.ModelId);
         Assert.Contains("SHA-256 mismatch", refused.Reason);
+        var error = Assert.Single(log.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains("b-tampered", error.Message);
+        Assert.Contains("SHA-256 mismatch", error.Message);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains(CommittedModel.Id));
     }
 
     [Fact]
@@ -116,6 +123,19 @@ public class ModelRegistryTests
         Assert.Single(registry.ApplicableTo(new ImagingAttributes("imaging", "DX", "CHEST", "PA", "1.2.840.10008.5.1.4.1.1.1.1")));
         Assert.Empty(registry.ApplicableTo(new ImagingAttributes("imaging", "CT", "CHEST", null, "1.2.840.10008.5.1.4.1.1.2")));
         Assert.Empty(registry.ApplicableTo(new ImagingAttributes("ecg", null, null, null, null)));
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
     }
 
     private static void RewriteManifest(string folder, Func<string, string> change)

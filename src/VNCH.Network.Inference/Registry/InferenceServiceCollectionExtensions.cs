@@ -1,19 +1,27 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Inference.Analysis;
 
 namespace VNCH.Network.Inference.Registry;
 
 public static class InferenceServiceCollectionExtensions
 {
-    /// <summary>Registers the options validator and a singleton <see cref="ModelRegistry"/> loaded from the options.
-    /// Bind the options (section <see cref="InferenceOptions.SectionName"/>) and call ValidateOnStart in the host.</summary>
-    public static IServiceCollection AddModelRegistry(this IServiceCollection services)
+    /// <summary>
+    /// Loads the models once, now (at host start-up), and registers the registry plus one <see cref="IAnalyser"/>
+    /// per verified model. Refused models are logged by the registry and simply not registered.
+    /// </summary>
+    public static IServiceCollection AddOnnxModels(this IServiceCollection services, InferenceOptions options, ILogger? logger = null)
     {
+        var registry = ModelRegistry.Load(options, logger);
         services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
-        services.AddSingleton(provider => ModelRegistry.Load(
-            provider.GetRequiredService<IOptions<InferenceOptions>>().Value,
-            provider.GetService<ILoggerFactory>()?.CreateLogger<ModelRegistry>()));
+        services.AddSingleton(registry);
+        foreach (var model in registry.Models)
+        {
+            services.AddSingleton<IAnalyser>(new OnnxImagingAnalyser(model));
+        }
+
         return services;
     }
 }

@@ -74,6 +74,19 @@ public sealed class AudiogramReaderTests
     }
 
     [Fact]
+    public void Invalid_utf8_is_rejected_and_a_byte_order_mark_accepted()
+    {
+        var bytes = AudiogramJson.Bytes(Valid());
+        var broken = (byte[])bytes.Clone();
+        broken[Array.IndexOf(broken, (byte)'V')] = 0xFF; // inside the patient id string
+        var error = Assert.Throws<SignalFormatException>(() => AudiogramReader.Read(broken));
+        Assert.Contains("not valid UTF-8", error.Message, StringComparison.Ordinal);
+
+        byte[] withBom = [0xEF, 0xBB, 0xBF, .. bytes];
+        Assert.Equal("VNCH-000123", AudiogramReader.Read(withBom).Patient.Id);
+    }
+
+    [Fact]
     public void All_problems_are_reported_at_once()
     {
         var document = Valid();

@@ -91,6 +91,18 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
         output.WriteLine($"intervals: {analysis.Intervals}; quality: {analysis.QualityFlags}");
     }
 
+    [Fact]
+    public void Analysis_is_deterministic_despite_parallel_work()
+    {
+        var recording = AecgReaderTests.ReadExample();
+        var first = EcgAnalyzer.Analyze(recording);
+        var second = EcgAnalyzer.Analyze(recording);
+        Assert.Equal(first.Beats, second.Beats);
+        Assert.Equal(first.Intervals, second.Intervals);
+        Assert.Equal(first.Quality, second.Quality);
+        Assert.Equal(first.Statements, second.Statements);
+    }
+
     [Theory]
     [InlineData(140, 20, "WITHIN_NORMAL_LIMITS", "1-3 weeks")]
     [InlineData(90, 20, "BRADYCARDIA", "1-3 weeks")]
@@ -172,10 +184,12 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Very_short_recording_is_analysed_without_intervals()
+    public void Very_short_recording_is_reported_as_too_short_not_as_asystole()
     {
         var analysis = EcgAnalyzer.Analyze(SyntheticEcg.Make(120, seconds: 1.5), ageDaysOverride: 400);
         Assert.Null(analysis.Intervals.QrsMs);
+        Assert.Contains(analysis.Statements, s => s.Code == "RECORDING_TOO_SHORT" && s.Severity == StatementSeverity.Technical);
+        Assert.DoesNotContain(analysis.Statements, s => s.Severity == StatementSeverity.Critical);
     }
 
     [Theory]

@@ -126,6 +126,16 @@ public sealed class WfdbReaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Non_finite_values_are_rejected()
+    {
+        var header = Assert.Throws<SignalFormatException>(() => WfdbHeader.Parse("rec 1 360 4\nrec.dat 16 NaN 16 0 0 0 0 II\n"));
+        Assert.Contains("gain 'NaN'", header.Message, StringComparison.Ordinal);
+
+        var recording = Assert.Throws<SignalFormatException>(() => new EcgRecording(500, [new EcgLead("II", [1f, float.NaN])]));
+        Assert.Contains("lead 'II' sample 1 is not a finite number", recording.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unsupported_format_is_named()
     {
         var header = WfdbHeader.Parse("rec 1 360 10\nrec.dat 508 200 11 0 0 0 0 a\n");

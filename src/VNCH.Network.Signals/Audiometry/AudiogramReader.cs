@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace VNCH.Network.Signals.Audiometry;
 
@@ -51,6 +52,20 @@ public static class AudiogramReader
     private static (AudiogramDocument? Document, List<string> Errors) Parse(ReadOnlyMemory<byte> json)
     {
         var errors = new List<string>();
+
+        // A byte-order mark is legal at the start of a UTF-8 file; anything else must be valid UTF-8, or strings
+        // cannot be read later (System.Text.Json only checks UTF-8 validity lazily).
+        if (json.Span.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
+
+        if (!Utf8.IsValid(json.Span))
+        {
+            errors.Add("$: the document is not valid UTF-8 text");
+            return (null, errors);
+        }
+
         JsonDocument parsed;
         try
         {

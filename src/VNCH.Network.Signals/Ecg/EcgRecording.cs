@@ -62,6 +62,13 @@ public sealed class EcgRecording
                 throw new SignalFormatException(
                     $"ECG lead '{lead.Name}' has {lead.Microvolts.Length} samples but lead '{leads[0].Name}' has {length}; all leads must be equally long.");
             }
+
+            // A NaN or infinite scale factor in a header would otherwise poison every measurement downstream.
+            var bad = Array.FindIndex(lead.Microvolts, v => !float.IsFinite(v));
+            if (bad >= 0)
+            {
+                throw new SignalFormatException($"ECG lead '{lead.Name}' sample {bad} is not a finite number (check the gain, scale or sensitivity).");
+            }
         }
 
         SamplingRateHz = samplingRateHz;

@@ -26,7 +26,6 @@ internal static class JpegFrameDecoder
         var decoder = new JpegDecoder();
         decoder.SetInput(codestream);
         int width, height, precision, components;
-        bool lossless;
         try
         {
             decoder.Identify();
@@ -34,7 +33,6 @@ internal static class JpegFrameDecoder
             height = decoder.Height;
             precision = decoder.Precision;
             components = decoder.NumberOfComponents;
-            lossless = false;
         }
         catch (Exception ex) when (ex is not DicomException)
         {
@@ -53,7 +51,7 @@ internal static class JpegFrameDecoder
             throw new DicomPixelDataException(frameIndex, $"JPEG precision {precision} does not fit Bits Allocated {info.BitsAllocated}");
         }
 
-        var writer = new SampleWriter(width, height, components, precision, lossless, info.BitsAllocated == 16);
+        var writer = new SampleWriter(width, height, components, precision, info.BitsAllocated == 16);
         try
         {
             decoder.SetOutputWriter(writer);
@@ -160,8 +158,7 @@ internal static class JpegFrameDecoder
 
     /// <summary>
     /// Receives JpegLibrary's 8x8 spatial blocks (already upsampled by replication for subsampled components) and
-    /// stores them interleaved as 8-bit or 16-bit samples. DCT output is clamped to the precision; lossless output
-    /// is the 16-bit value itself (modulo 2^16 per ITU-T T.81 H.1.2.1).
+    /// stores them interleaved as 8-bit or 16-bit samples, clamped to the precision.
     /// </summary>
     private sealed class SampleWriter : JpegBlockOutputWriter
     {
@@ -169,16 +166,14 @@ internal static class JpegFrameDecoder
         private readonly int height;
         private readonly int components;
         private readonly int maxValue;
-        private readonly bool lossless;
         private readonly bool wide;
         private Memory<byte> target;
 
-        public SampleWriter(int width, int height, int components, int precision, bool lossless, bool wide)
+        public SampleWriter(int width, int height, int components, int precision, bool wide)
         {
             this.width = width;
             this.height = height;
             this.components = components;
-            this.lossless = lossless;
             this.wide = wide;
             maxValue = (1 << precision) - 1;
         }
@@ -204,8 +199,7 @@ internal static class JpegFrameDecoder
                 var rowStart = ((y + row) * stride) + (x * components) + componentIndex;
                 for (var col = 0; col < writeWidth; col++)
                 {
-                    int value = Unsafe.Add(ref blockRef, (row * 8) + col);
-                    value = lossless ? (ushort)value : Math.Clamp(value, 0, maxValue);
+                    var value = Math.Clamp(Unsafe.Add(ref blockRef, (row * 8) + col), 0, maxValue);
                     var index = rowStart + (col * components);
                     if (wide)
                     {

@@ -39,9 +39,12 @@ public static class EcgAnalyzer
         var peaks = detectorLeads.Count == 0
             ? []
             : QrsDetector.Detect(recording, QrsDetectorOptions.Default with { Leads = detectorLeads });
-        var quality = SignalQuality.Assess(recording, peaks);
-
-        var delineation = BeatDelineator.Delineate(recording, peaks, unusable);
+        // Quality checks and delineation only read the recording: run them side by side.
+        IReadOnlyList<LeadQuality> quality = [];
+        EcgDelineation delineation = null!;
+        Parallel.Invoke(
+            () => quality = SignalQuality.Assess(recording, peaks),
+            () => delineation = BeatDelineator.Delineate(recording, peaks, unusable));
         var beats = BuildBeats(peaks, delineation.BeatQrs, fs);
         var rr = RrStats(beats);
         var heartRate = rr is null ? (double?)null : 60_000 / rr.MedianMs;
@@ -196,6 +199,12 @@ public static class EcgAnalyzer
         foreach (var lead in quality.Where(q => q.Flags != LeadQualityFlags.None))
         {
             statements.Add(new("SIGNAL_QUALITY", $"Lead {lead.Lead}: {Describe(lead.Flags)}.", StatementSeverity.Technical));
+        }
+
+        if (recording.Duration < QrsDetector.MinimumDuration)
+        {
+            statements.Add(new("RECORDING_TOO_SHORT", $"The recording lasts {recording.Duration.TotalSeconds:0.#} s; at least {QrsDetector.MinimumDuration.TotalSeconds:0} s are needed for rate and rhythm.", StatementSeverity.Technical));
+            return statements;
         }
 
         if (beats.Count < 2 || heartRate is null)

@@ -21,6 +21,30 @@ internal static class Filters
         }
     }
 
+    /// <summary>
+    /// High-pass then low-pass, run forward and backward as one cascade (zero phase; same response as filtering
+    /// with each section forward and backward). One pass over memory per direction, and the two recursions
+    /// overlap in the CPU.
+    /// </summary>
+    public static void BandPassZeroPhase(Span<float> signal, double lowCutHz, double highCutHz, double samplingRateHz)
+    {
+        if (signal.Length == 0)
+        {
+            return;
+        }
+
+        if (highCutHz >= 0.45 * samplingRateHz)
+        {
+            HighPassZeroPhase(signal, lowCutHz, samplingRateHz);
+            return;
+        }
+
+        var high = Biquad.HighPass(lowCutHz, samplingRateHz);
+        var low = Biquad.LowPass(highCutHz, samplingRateHz);
+        Biquad.RunCascade(high, low, signal, reverse: false);
+        Biquad.RunCascade(high, low, signal, reverse: true);
+    }
+
     /// <summary>Centred moving average of odd width (in samples), edges averaged over the part that exists.</summary>
     public static float[] MovingAverage(ReadOnlySpan<float> signal, int width)
     {
@@ -81,17 +105,43 @@ internal static class Filters
             return (Math.Cos(w0), Math.Sin(w0) / (2 * Math.Sqrt(0.5)));
         }
 
+        /// <summary>Two sections in series in one loop, each started at its steady state for the first sample.</summary>
+        public static void RunCascade(Biquad a, Biquad b, Span<float> x, bool reverse)
+        {
+            var n = x.Length;
+            double first = reverse ? x[n - 1] : x[0];
+            var (a1z1, a1z2) = a.SteadyState(first);
+            var (b1z1, b1z2) = b.SteadyState(first * a.DcGain);
+            double ab0 = a.B0, ab1 = a.B1, ab2 = a.B2, aa1 = a.A1, aa2 = a.A2;
+            double bb0 = b.B0, bb1 = b.B1, bb2 = b.B2, ba1 = b.A1, ba2 = b.A2;
+            var start = reverse ? n - 1 : 0;
+            var step = reverse ? -1 : 1;
+            for (int k = 0, i = start; k < n; k++, i += step)
+            {
+                double input = x[i];
+                var middle = (ab0 * input) + a1z1;
+                a1z1 = (ab1 * input) - (aa1 * middle) + a1z2;
+                a1z2 = (ab2 * input) - (aa2 * middle);
+                var output = (bb0 * middle) + b1z1;
+                b1z1 = (bb1 * middle) - (ba1 * output) + b1z2;
+                b1z2 = (bb2 * middle) - (ba2 * output);
+                x[i] = (float)output;
+            }
+        }
+
+        private double DcGain => (B0 + B1 + B2) / (1 + A1 + A2);
+
+        private (double Z1, double Z2) SteadyState(double input)
+        {
+            var output = input * DcGain;
+            return (output - (B0 * input), (B2 * input) - (A2 * output));
+        }
+
         /// <summary>Direct form II transposed; the state starts at the first sample's steady state to avoid an edge transient.</summary>
         public void Run(Span<float> x, bool reverse)
         {
             var n = x.Length;
-            var first = reverse ? x[n - 1] : x[0];
-
-            // Steady state for a constant input equal to the first sample.
-            var dcGain = (B0 + B1 + B2) / (1 + A1 + A2);
-            var yss = first * dcGain;
-            var z1 = yss - (B0 * first);
-            var z2 = (B2 * first) - (A2 * yss);
+            var (z1, z2) = SteadyState(reverse ? x[n - 1] : x[0]);
             double b0 = B0, b1 = B1, b2 = B2, a1 = A1, a2 = A2;
             var start = reverse ? n - 1 : 0;
             var step = reverse ? -1 : 1;

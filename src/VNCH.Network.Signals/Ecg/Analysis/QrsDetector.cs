@@ -38,45 +38,37 @@ public sealed record QrsDetectorOptions
 /// </summary>
 public static class QrsDetector
 {
+    /// <summary>Shorter recordings are not analysed: the thresholds learn from the first 2 s.</summary>
+    public static TimeSpan MinimumDuration { get; } = TimeSpan.FromSeconds(2);
+
     public static IReadOnlyList<int> Detect(EcgRecording recording, QrsDetectorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(recording);
         options ??= QrsDetectorOptions.Default;
         var fs = recording.SamplingRateHz;
         var n = recording.SampleCount;
-        if (n < (int)(2 * fs))
+        if (recording.Duration < MinimumDuration)
         {
             return [];
         }
 
         var leads = SelectLeads(recording, options);
-        var energy = new float[n];
-        var derivative = new float[n];
-        var filtered = new float[n];
-        foreach (var lead in leads)
-        {
-            lead.Microvolts.CopyTo(filtered, 0);
-            Filters.HighPassZeroPhase(filtered, options.BandLowHz, fs);
-            Filters.LowPassZeroPhase(filtered, options.BandHighHz, fs);
-            FivePointDerivative(filtered, derivative, fs);
-            double mean = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var d = derivative[i];
-                derivative[i] = d * d;
-                mean += derivative[i];
-            }
 
-            mean /= n;
-            if (mean <= 0)
+        // Each lead's squared slope is independent work (run in parallel); the sum is taken in lead order so the
+        // result does not depend on thread timing.
+        var perLead = new float[]?[leads.Count];
+        Parallel.For(0, leads.Count, k => perLead[k] = ScaledSquaredSlope(leads[k].Microvolts, fs, options));
+        var energy = new float[n];
+        foreach (var squared in perLead)
+        {
+            if (squared is null)
             {
                 continue;
             }
 
-            var scale = (float)(1 / mean);
             for (var i = 0; i < n; i++)
             {
-                energy[i] += derivative[i] * scale;
+                energy[i] += squared[i];
             }
         }
 
@@ -84,6 +76,37 @@ public static class QrsDetector
         var integrated = Filters.MovingAverage(energy, window);
         var qrsCentres = AdaptiveThresholds(integrated, energy, fs, options);
         return LocateRPeaks(recording, qrsCentres, fs);
+    }
+
+    // Band-pass, derivative, square; scaled by the lead's mean energy so every lead has the same weight.
+    private static float[]? ScaledSquaredSlope(float[] samples, double fs, QrsDetectorOptions options)
+    {
+        var n = samples.Length;
+        var filtered = (float[])samples.Clone();
+        Filters.BandPassZeroPhase(filtered, options.BandLowHz, options.BandHighHz, fs);
+        var squared = new float[n];
+        FivePointDerivative(filtered, squared, fs);
+        double mean = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var d = squared[i];
+            squared[i] = d * d;
+            mean += squared[i];
+        }
+
+        mean /= n;
+        if (mean <= 0)
+        {
+            return null;
+        }
+
+        var scale = (float)(1 / mean);
+        for (var i = 0; i < n; i++)
+        {
+            squared[i] *= scale;
+        }
+
+        return squared;
     }
 
     /// <summary>The lead on which R peaks are placed: lead II (the rhythm lead), else MLII, else the first lead.</summary>

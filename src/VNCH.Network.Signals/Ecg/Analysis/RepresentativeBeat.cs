@@ -75,16 +75,18 @@ public static class BeatDelineator
         }
 
         var h = Math.Max(1, (int)Math.Round(0.004 * fs));
+
+        // Filtering is per lead and independent: in parallel. Accumulation happens in lead order (deterministic).
+        var prepared = new float[leads.Count][];
+        Parallel.For(0, leads.Count, k => prepared[k] = Prepare(leads[k], fs));
         var beatWindows = rPeaks.Count <= MaxBeatsDelineated ? new BeatVelocity(rPeaks, recording.SampleCount, h, fs) : null;
+        foreach (var filtered in prepared)
+        {
+            beatWindows?.Add(filtered);
+        }
+
         if (rPeaks.Count < 3)
         {
-            var filteredFew = new float[recording.SampleCount];
-            foreach (var lead in leads)
-            {
-                Prepare(lead, filteredFew, fs);
-                beatWindows?.Add(filteredFew);
-            }
-
             return new EcgDelineation(null, beatWindows?.Bounds() ?? rPeaks.Select(_ => new QrsBounds(null, null)).ToList());
         }
 
@@ -99,20 +101,13 @@ public static class BeatDelineator
         var post = (int)Math.Min(0.75 * fs, 0.9 * medianRr);
         var beats = DominantBeats(rPeaks, rr, medianRr, pre, post, recording.SampleCount);
         var window = pre + post + 1;
-        var medians = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        var values = new float[beats.Count];
-        var filtered = new float[recording.SampleCount];
-        foreach (var lead in leads)
+        var perLead = new float[leads.Count][];
+        Parallel.For(0, leads.Count, k =>
         {
-            Prepare(lead, filtered, fs);
-            beatWindows?.Add(filtered);
-            if (beats.Count == 0)
-            {
-                continue;
-            }
-
+            var filtered = prepared[k];
+            var values = new float[beats.Count];
             var median = new float[window];
-            for (var t = 0; t < window; t++)
+            for (var t = 0; t < window && beats.Count > 0; t++)
             {
                 for (var b = 0; b < beats.Count; b++)
                 {
@@ -122,7 +117,13 @@ public static class BeatDelineator
                 median[t] = Statistics.Median(values);
             }
 
-            medians.TryAdd(lead.Name, median);
+            perLead[k] = median;
+        });
+
+        var medians = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (var k = 0; k < leads.Count; k++)
+        {
+            medians.TryAdd(leads[k].Name, perLead[k]);
         }
 
         var bounds = beatWindows?.Bounds() ?? rPeaks.Select(_ => new QrsBounds(null, null)).ToList();
@@ -130,11 +131,11 @@ public static class BeatDelineator
     }
 
     // Baseline wander would bias the isoelectric level; 40 Hz keeps the QRS shape but drops EMG and mains.
-    private static void Prepare(EcgLead lead, float[] filtered, double fs)
+    private static float[] Prepare(EcgLead lead, double fs)
     {
-        lead.Microvolts.CopyTo(filtered, 0);
-        Filters.HighPassZeroPhase(filtered, 0.5, fs);
-        Filters.LowPassZeroPhase(filtered, 40, fs);
+        var filtered = (float[])lead.Microvolts.Clone();
+        Filters.BandPassZeroPhase(filtered, 0.5, 40, fs);
+        return filtered;
     }
 
     /// <summary>Spatial velocity around every R peak, accumulated lead by lead so all filtered leads need not be kept.</summary>

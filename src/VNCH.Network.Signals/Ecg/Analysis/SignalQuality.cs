@@ -45,7 +45,9 @@ public static class SignalQuality
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(rPeaks);
-        return recording.Leads.Select(l => AssessLead(l, recording.SamplingRateHz, rPeaks)).ToList();
+        var result = new LeadQuality[recording.Leads.Count];
+        Parallel.For(0, result.Length, i => result[i] = AssessLead(recording.Leads[i], recording.SamplingRateHz, rPeaks));
+        return result;
     }
 
     /// <summary>True when the lead is flat for most of the recording (electrode most likely disconnected).</summary>
@@ -166,12 +168,27 @@ public static class SignalQuality
         return (double)pinned / x.Length;
     }
 
-    // Largest 10 s swing of the < 0.5 Hz component.
+    // Largest 10 s swing of the < 0.5 Hz component, computed on ~50 Hz block means (the slow part needs no more).
     private static double BaselineWander(float[] x, double fs)
     {
-        var slow = (float[])x.Clone();
-        Filters.LowPassZeroPhase(slow, 0.5, fs);
-        var window = Math.Max(1, (int)(10 * fs));
+        var block = Math.Max(1, (int)(fs / 50));
+        var slow = new float[(x.Length + block - 1) / block];
+        for (var b = 0; b < slow.Length; b++)
+        {
+            var from = b * block;
+            var to = Math.Min(x.Length, from + block);
+            double sum = 0;
+            for (var i = from; i < to; i++)
+            {
+                sum += x[i];
+            }
+
+            slow[b] = (float)(sum / (to - from));
+        }
+
+        var rate = fs / block;
+        Filters.LowPassZeroPhase(slow, 0.5, rate);
+        var window = Math.Max(1, (int)(10 * rate));
         double worst = 0;
         for (var start = 0; start < slow.Length; start += window)
         {
@@ -185,28 +202,37 @@ public static class SignalQuality
     // RMS of what a 40 ms moving average removes, outside ±80 ms of every R peak (QRS content is legitimately fast).
     private static double NoiseRms(float[] x, double fs, IReadOnlyList<int> rPeaks)
     {
-        var width = Math.Max(3, (int)(0.040 * fs)) | 1;
-        var smooth = Filters.MovingAverage(x, width);
+        var half = Math.Max(3, (int)(0.040 * fs)) / 2;
         var exclude = (int)(0.080 * fs);
-        var mask = new bool[x.Length];
-        foreach (var r in rPeaks)
-        {
-            for (var i = Math.Max(0, r - exclude); i <= Math.Min(x.Length - 1, r + exclude); i++)
-            {
-                mask[i] = true;
-            }
-        }
-
-        double sum = 0;
+        double windowSum = 0, sum = 0;
         long count = 0;
+        int lo = 0, hi = -1, beat = 0;
         for (var i = 0; i < x.Length; i++)
         {
-            if (!mask[i])
+            // Running centred mean over [i − half, i + half].
+            while (hi < Math.Min(x.Length - 1, i + half))
             {
-                var d = x[i] - smooth[i];
-                sum += d * d;
-                count++;
+                windowSum += x[++hi];
             }
+
+            while (lo < i - half)
+            {
+                windowSum -= x[lo++];
+            }
+
+            while (beat < rPeaks.Count && rPeaks[beat] + exclude < i)
+            {
+                beat++;
+            }
+
+            if (beat < rPeaks.Count && Math.Abs(rPeaks[beat] - i) <= exclude)
+            {
+                continue;
+            }
+
+            var d = x[i] - (windowSum / (hi - lo + 1));
+            sum += d * d;
+            count++;
         }
 
         return count == 0 ? 0 : Math.Sqrt(sum / count);

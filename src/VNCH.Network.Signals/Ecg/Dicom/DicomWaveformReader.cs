@@ -18,17 +18,15 @@ public static class DicomWaveformReader
     public static IReadOnlyList<DicomWaveformGroup> ReadGroups(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        DicomFile file;
         try
         {
-            file = DicomReader.Read(stream);
+            return ReadGroups(DicomReader.Read(stream).Dataset);
         }
         catch (DicomException ex)
         {
+            // Parsing, and the typed accessors that decode values on demand, report bad DICOM this way.
             throw new SignalFormatException($"DICOM waveform: the file could not be read as DICOM ({ex.Message}).", ex);
         }
-
-        return ReadGroups(file.Dataset);
     }
 
     /// <summary>The rhythm strip: the group labelled RHYTHM, else the longest group.</summary>

@@ -128,7 +128,7 @@ public sealed record WfdbHeader
                 token = token[..slash];
             }
 
-            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out frequency) || !(frequency > 0))
+            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out frequency) || !double.IsFinite(frequency) || !(frequency > 0))
             {
                 throw new SignalFormatException($"WFDB header line {recordLineNumber}: sampling frequency '{fields[2]}' is not a positive number.");
             }
@@ -208,7 +208,7 @@ public sealed record WfdbHeader
                 token = token[..paren];
             }
 
-            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out gain) || gain < 0)
+            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out gain) || !double.IsFinite(gain) || gain < 0)
             {
                 throw new SignalFormatException($"WFDB header line {lineNumber}: gain '{fields[2]}' is not a non-negative number.");
             }
