@@ -5,6 +5,7 @@ using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Embedded;
 using VNCH.Network.Embedded.Auth;
 using VNCH.Network.Embedded.Storage;
+using VNCH.Network.Inference.Registry;
 using VNCH.Network.Server;
 
 // The embedded host: the same API and handlers as the Azure Functions app, on SQLite + files.
@@ -27,6 +28,13 @@ builder.Services.AddVnchEmbeddedStorage(options =>
 builder.Services.AddVnchEmbeddedWorkers();
 builder.Services.AddVnchDocumentParsers();
 builder.Services.Configure<AnalysisOptions>(builder.Configuration.GetSection("Analysis"));
+// Analysers: one per verified ONNX model under Inference:ModelsPath (default ./models); refused models are logged.
+var inference = builder.Configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>() ?? new InferenceOptions();
+using (var startupLogs = LoggerFactory.Create(logging => logging.AddConsole()))
+{
+    builder.Services.AddOnnxModels(inference, startupLogs.CreateLogger("VNCH.Network.Server.Models"));
+}
+
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
