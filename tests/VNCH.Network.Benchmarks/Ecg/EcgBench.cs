@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using VNCH.Network.Signals.Ecg;
 using VNCH.Network.Signals.Ecg.Analysis;
@@ -42,7 +41,7 @@ public class EcgBench
     {
         var bench = new EcgBench();
         bench.Setup();
-        Console.WriteLine($"load average {LoadAverage()}");
+        Console.WriteLine($"load average {OneShotTimer.LoadAverage()}");
         Console.WriteLine($"MIT-BIH 100: {bench.recording.Leads.Count} leads x {bench.recording.SampleCount} samples at {bench.recording.SamplingRateHz} Hz ({bench.recording.Duration.TotalMinutes:0.#} min); {Environment.ProcessorCount} cores visible, .NET {Environment.Version}");
         Report("read WFDB (format 212, from memory)", 20, () => bench.ReadWfdb212());
         Report("QRS detection (Pan-Tompkins, 2-lead fusion)", 20, () => bench.DetectQrs30MinTwoLeads());
@@ -52,32 +51,12 @@ public class EcgBench
         return 0;
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-
     private EcgRecording ReadRecord100() =>
         WfdbRecordReader.Read(WfdbHeader.Parse(header), _ => new MemoryStream(signal, writable: false)).ToEcgRecording();
 
     private static void Report(string what, int runs, Func<object> action)
     {
-        // Wall time suffers when other processes share the cores; CPU time of this process is the work itself.
-        action(); // warm-up (JIT)
-        var process = Process.GetCurrentProcess();
-        var wall = new double[runs];
-        var cpu = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            action();
-            wall[i] = watch.Elapsed.TotalMilliseconds;
-            process.Refresh();
-            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
-        }
-
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        Console.WriteLine($"{what}: wall median {wall[runs / 2]:0.0} ms per record (min {wall[0]:0.0}, max {wall[^1]:0.0}); CPU median {cpu[runs / 2]:0.0} ms ({runs} runs)");
+        var t = OneShotTimer.Measure(runs, () => action());
+        Console.WriteLine($"{what}: wall median {t.WallMedian * 1000:0.0} ms per record (min {t.WallBest * 1000:0.0}, max {t.WallWorst * 1000:0.0}); CPU median {t.CpuMedian * 1000:0.0} ms ({runs} runs)");
     }
 }

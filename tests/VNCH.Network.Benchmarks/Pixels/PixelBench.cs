@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using VNCH.Network.Dicom;
 using VNCH.Network.Dicom.Imaging;
@@ -59,7 +58,7 @@ public class PixelBench
         var decodedBytes = DecodeAll(bench.natives);
         var fileBytes = File.ReadAllLines(TestData.File("dicom/reference/bench_native_image_files.txt"))
             .Where(l => l.Length > 0).Sum(l => new FileInfo(TestData.File("dicom/" + l)).Length);
-        Console.WriteLine($"load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"load average {OneShotTimer.LoadAverage()}; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine($"native-TS image files: {bench.natives.Count} files, {fileBytes / 1e6:0.00} MB on disk, {bench.natives.Sum(p => p.FrameCount)} frames, {decodedBytes / 1e6:0.00} MB decoded per pass");
         Report("decode every frame of the native files (pydicom c2: 937 MB/s)", 15, decodedBytes, () => DecodeAll(bench.natives));
         Report("JPEG baseline pediatric CXR (1 frame)", 15, Size(bench.jpegBaseline), () => DecodeAll([bench.jpegBaseline]));
@@ -94,26 +93,9 @@ public class PixelBench
 
     private static void Report(string what, int runs, long bytes, Func<long> action)
     {
-        action(); // warm-up (JIT)
-        var process = Process.GetCurrentProcess();
-        var wall = new double[runs];
-        var cpu = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            action();
-            wall[i] = watch.Elapsed.TotalSeconds;
-            process.Refresh();
-            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-        }
-
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        var median = wall[runs / 2];
+        var t = OneShotTimer.Measure(runs, () => action());
         Console.WriteLine(
-            $"{what}: wall median {median * 1000:0.00} ms = {bytes / 1e6 / median:0} MB/s, best {wall[0] * 1000:0.00} ms = {bytes / 1e6 / wall[0]:0} MB/s, " +
-            $"CPU median {cpu[runs / 2] * 1000:0.00} ms = {bytes / 1e6 / Math.Max(cpu[runs / 2], 1e-6):0} MB/s ({runs} runs)");
+            $"{what}: wall median {t.WallMedian * 1000:0.00} ms = {bytes / 1e6 / t.WallMedian:0} MB/s, best {t.WallBest * 1000:0.00} ms = {bytes / 1e6 / t.WallBest:0} MB/s, " +
+            $"CPU median {t.CpuMedian * 1000:0.00} ms = {bytes / 1e6 / Math.Max(t.CpuMedian, 1e-6):0} MB/s ({runs} runs)");
     }
 }
