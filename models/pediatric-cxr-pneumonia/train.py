@@ -3,7 +3,7 @@
 
 Runs with Debian's python3-torch and python3-onnx (no pip):  /usr/bin/python3 train.py --data <pneumoniamnist_28.npz>
 
-Design (see MODEL_CARD.md and docs/adr/0041):
+Design (see MODEL_CARD.md and docs/adr/0041; --recipe and the robust validation criterion: docs/adr/0043):
 * train split to fit, val split to monitor training and to choose the decision threshold; the test split is NOT read here.
   The one test evaluation is done by the C# ModelEvaluator (`vnch model evaluate`), so the numbers on the card come from
   the production preprocessing and runtime.
@@ -313,7 +313,8 @@ def train_member(seed, xtr, ytr, xva, yva, args, resume_path=None):
 
 
 MODEL_ID = "pediatric-cxr-pneumonia"
-MODEL_VERSION = "1.0.0"
+# The shipped 1.0.0 is the v1 recipe. The ADR 0043 candidates were not selected; their exports are labelled as such.
+VERSION_OF_RECIPE = {"v1": "1.0.0", "strong": "1.1.0-candidate-strong", "instance-strong": "1.1.0-candidate-instance"}
 
 
 def write_manifest(out, summary):
@@ -325,10 +326,11 @@ def write_manifest(out, summary):
         with open(path) as f:
             previous = json.load(f)
     val = summary["validation"]
+    instance = RECIPES[summary.get("recipe", "v1")]["norm"] == "instance"
     manifest = {
         "schemaVersion": 1,
         "id": MODEL_ID,
-        "version": MODEL_VERSION,
+        "version": VERSION_OF_RECIPE[summary.get("recipe", "v1")],
         "file": "model.onnx",
         "sha256": summary["sha256"],
         "task": "binary-classification",
@@ -352,8 +354,9 @@ def write_manifest(out, summary):
                 "description": "Display-ready 8-bit grayscale (Modality LUT, VOI LUT/window, MONOCHROME1 inverted so "
                                "that dense tissue is bright), center-cropped to a square on the short edge, resized "
                                "to 28x28 with Pillow-style antialiased bilinear resampling, rounded to uint8 like the "
-                               "MedMNIST files, divided by 255. Normalisation, the seed ensemble and the flip "
-                               "test-time augmentation are inside the ONNX graph.",
+                               "MedMNIST files, divided by 255. " +
+                               ("Per-image standardisation (image mean 0, sd 1), " if instance else "Normalisation, ") +
+                               "the seed ensemble and the flip test-time augmentation are inside the ONNX graph.",
             },
         },
         "output": {"name": "pneumonia_probability", "kind": "probability"},
@@ -401,8 +404,10 @@ def write_manifest(out, summary):
         "training": {
             "script": "train.py",
             "architecture": "ensemble of %d small residual CNNs (width %d, %d parameters in total), "
-                            "TTA: identity + horizontal flip, logits averaged" %
-                            (len(summary["seeds"]), summary.get("width", 16), summary["parameters"]),
+                            "TTA: identity + horizontal flip, logits averaged%s" %
+                            (len(summary["seeds"]), summary.get("width", 16), summary["parameters"],
+                             "; per-image input standardisation" if instance else ""),
+            "recipe": summary.get("recipe", "v1"),
             "seeds": summary["seeds"],
             "epochs": summary["epochs"],
             "torch": summary["torch"],
