@@ -3,7 +3,7 @@
 
 Runs with Debian's python3-torch and python3-onnx (no pip):  /usr/bin/python3 train.py --data <pneumoniamnist_28.npz>
 
-Design (see MODEL_CARD.md and docs/adr/0041):
+Design (see MODEL_CARD.md and docs/adr/0041; --recipe and the robust validation criterion: docs/adr/0043):
 * train split to fit, val split to monitor training and to choose the decision threshold; the test split is NOT read here.
   The one test evaluation is done by the C# ModelEvaluator (`vnch model evaluate`), so the numbers on the card come from
   the production preprocessing and runtime.
@@ -41,6 +41,10 @@ def parse_args():
     p.add_argument("--width", type=int, default=16)
     p.add_argument("--cache", default=None,
                    help="folder for per-seed checkpoints, so an interrupted run resumes (results are identical)")
+    p.add_argument("--recipe", choices=sorted(RECIPES), default="v1",
+                   help="v1: the v1.0.0 recipe; see RECIPES and docs/adr/0043 for the others")
+    p.add_argument("--robust-eval", action="store_true",
+                   help="only load the cached members of --recipe and print the robust validation criterion")
     p.add_argument("--manifest-only", action="store_true",
                    help="rewrite model.json from training-summary.json and model.onnx without training")
     return p.parse_args()
@@ -86,16 +90,35 @@ class SmallResNet(nn.Module):
 # Normalisation lives inside the graph: callers feed pixels/255 in [0, 1].
 MEAN, STD = 0.5, 0.25
 
+# Candidate recipes (pre-registered in docs/adr/0043 before any of them was trained).
+#   norm:    "global" = (x - 0.5) / 0.25 as in v1.0.0; "instance" = per-image standardisation (image mean 0, sd 1),
+#            which makes the network blind to global brightness/contrast differences between acquisition pipelines.
+#   augment: "mild" = v1.0.0 jitter; "strong" = random-resized crop, gamma, contrast, brightness, blur/sharpen, noise.
+RECIPES = {
+    "v1": {"norm": "global", "augment": "mild"},
+    "strong": {"norm": "global", "augment": "strong"},
+    "instance-strong": {"norm": "instance", "augment": "strong"},
+}
+
+
+def normalise(x, norm):
+    if norm == "instance":
+        m = x.mean(dim=(2, 3), keepdim=True)
+        sd = torch.sqrt(((x - m) ** 2).mean(dim=(2, 3), keepdim=True) + 1e-4)
+        return (x - m) / sd
+    return (x - MEAN) / STD
+
 
 class Exported(nn.Module):
     """Ensemble x TTA wrapper: input [N,1,28,28] in [0,1] -> pneumonia probability [N,1]."""
 
-    def __init__(self, members):
+    def __init__(self, members, norm="global"):
         super().__init__()
         self.members = nn.ModuleList(members)
+        self.norm = norm
 
     def forward(self, x):
-        z = (x - MEAN) / STD
+        z = normalise(x, self.norm)
         n = z.shape[0]
         both = torch.cat([z, torch.flip(z, dims=[3])], dim=0)
         logits = torch.stack([m(both) for m in self.members], dim=0)  # [M, 2N, 1]
@@ -121,6 +144,75 @@ def augment(x, g):
     b = (torch.rand(n, 1, 1, 1, generator=g) * 2 - 1) * 0.05
     m = x.mean(dim=(2, 3), keepdim=True)
     return ((x - m) * c + m + b).clamp(0, 1)
+
+
+def blur3(x):
+    """3x3 Gaussian blur (sigma ~0.85 px), border replicated."""
+    k1 = torch.tensor([0.25, 0.5, 0.25])
+    k = (k1[:, None] * k1[None, :])[None, None]
+    return F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), k)
+
+
+def augment_strong(x, g):
+    """Acquisition-shift augmentation: flip, +-10 deg, random-resized crop (side 85-100 %, aspect 0.9-1.1, shifted
+    within the image), then photometric: gamma 0.7-1.5 (log-uniform), contrast +-30 %, brightness +-0.1,
+    blur/sharpen (x + a (x - blur x), a in [-1, 1]), Gaussian noise sd 0-0.03."""
+    n = x.shape[0]
+    u = lambda *shape: torch.rand(*shape, generator=g)
+    flip = u(n) < 0.5
+    x = torch.where(flip[:, None, None, None], torch.flip(x, dims=[3]), x)
+    ang = (u(n) * 2 - 1) * math.radians(10)
+    side = 0.85 + 0.15 * u(n)
+    ar = torch.exp((u(n) * 2 - 1) * math.log(1.1))
+    ax, ay = side * torch.sqrt(ar), side / torch.sqrt(ar)
+    tx = (u(n) * 2 - 1) * ((1 - side).clamp(min=0) + 1 / 14)
+    ty = (u(n) * 2 - 1) * ((1 - side).clamp(min=0) + 1 / 14)
+    cos, sin = torch.cos(ang), torch.sin(ang)
+    theta = torch.stack([torch.stack([cos * ax, -sin * ay, tx], 1), torch.stack([sin * ax, cos * ay, ty], 1)], 1)
+    grid = F.affine_grid(theta, x.shape, align_corners=False)
+    x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    gamma = torch.exp((u(n, 1, 1, 1) * 2 - 1) * 0.5 * math.log(1.5 / 0.7) + 0.5 * math.log(1.5 * 0.7))
+    x = x.clamp(1e-6, 1) ** gamma
+    c = 1 + (u(n, 1, 1, 1) * 2 - 1) * 0.3
+    b = (u(n, 1, 1, 1) * 2 - 1) * 0.1
+    m = x.mean(dim=(2, 3), keepdim=True)
+    x = ((x - m) * c + m + b).clamp(0, 1)
+    a = u(n, 1, 1, 1) * 2 - 1
+    x = x + a * (x - blur3(x))
+    x = x + torch.randn(x.shape, generator=g) * (0.03 * u(n, 1, 1, 1))
+    return x.clamp(0, 1)
+
+
+# The robust validation criterion (docs/adr/0043): fixed synthetic acquisition shifts of the validation images,
+# re-quantised to 8 bits like real inputs. Deterministic (no randomness), identical for every candidate.
+SHIFTS = [
+    ("identity", lambda x: x),
+    ("gamma 0.7", lambda x: x ** 0.7),
+    ("gamma 1.5", lambda x: x ** 1.5),
+    ("contrast 0.7", lambda x: (x - x.mean(dim=(2, 3), keepdim=True)) * 0.7 + x.mean(dim=(2, 3), keepdim=True)),
+    ("contrast 1.3", lambda x: (x - x.mean(dim=(2, 3), keepdim=True)) * 1.3 + x.mean(dim=(2, 3), keepdim=True)),
+    ("brightness -0.1", lambda x: x - 0.1),
+    ("brightness +0.1", lambda x: x + 0.1),
+    ("blur", lambda x: blur3(x)),
+    ("sharpen", lambda x: 2 * x - blur3(x)),
+]
+
+
+def robust_validation(model, xva, yva):
+    """Threshold chosen on clean validation (the balanced rule), then balanced accuracy and AUC on every shift at that
+    fixed threshold. Criterion = mean balanced accuracy over SHIFTS (identity included)."""
+    with torch.no_grad():
+        clean = model(torch.from_numpy(xva)).numpy()[:, 0]
+        t, _ = balanced_threshold(clean, yva)
+        rows = {}
+        for name, f in SHIFTS:
+            xs = torch.round(f(torch.from_numpy(xva)).clamp(0, 1) * 255) / 255
+            p = model(xs).numpy()[:, 0]
+            mt = metrics_at(p, yva, t)
+            rows[name] = {k: round(mt[k], 4) for k in ("balancedAccuracy", "auc", "sensitivity", "specificity")}
+    crit = float(np.mean([r["balancedAccuracy"] for r in rows.values()]))
+    return {"threshold": t, "criterion": crit,
+            "meanAuc": float(np.mean([r["auc"] for r in rows.values()])), "shifts": rows}
 
 
 def auc(scores, labels):
@@ -172,7 +264,9 @@ def metrics_at(scores, labels, t):
     }
 
 
-def train_member(seed, xtr, ytr, xva, yva, args):
+def train_member(seed, xtr, ytr, xva, yva, args, resume_path=None):
+    recipe = RECIPES[args.recipe]
+    aug = augment_strong if recipe["augment"] == "strong" else augment
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     model = SmallResNet(args.width)
@@ -180,25 +274,38 @@ def train_member(seed, xtr, ytr, xva, yva, args):
     steps_per_epoch = math.ceil(len(xtr) / args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch,
                                                 pct_start=0.2)
+    start = 0
+    if resume_path and os.path.exists(resume_path):
+        st = torch.load(resume_path)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        sched.load_state_dict(st["sched"])
+        g.set_state(st["gen"])
+        torch.set_rng_state(st["rng"])
+        start = st["epoch"]
+        print(f"seed {seed}: resuming after epoch {start}", flush=True)
     pos_weight = torch.tensor([(ytr == 0).sum() / (ytr == 1).sum()], dtype=torch.float32)
     xt, yt = torch.from_numpy(xtr), torch.from_numpy(ytr.astype(np.float32))[:, None]
-    for epoch in range(args.epochs):
+    for epoch in range(start, args.epochs):
         model.train()
         perm = torch.randperm(len(xt), generator=g)
         t0, total = time.time(), 0.0
         for k in range(steps_per_epoch):
             idx = perm[k * args.batch:(k + 1) * args.batch]
-            xb = (augment(xt[idx], g) - MEAN) / STD
+            xb = normalise(aug(xt[idx], g), recipe["norm"])
             loss = F.binary_cross_entropy_with_logits(model(xb), yt[idx], pos_weight=pos_weight)
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             total += loss.item() * len(idx)
+        if resume_path:
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                        "gen": g.get_state(), "rng": torch.get_rng_state(), "epoch": epoch + 1}, resume_path)
         if epoch % 4 == 3 or epoch == args.epochs - 1:
             model.eval()
             with torch.no_grad():
-                p = torch.sigmoid(model((torch.from_numpy(xva) - MEAN) / STD)).numpy()[:, 0]
+                p = torch.sigmoid(model(normalise(torch.from_numpy(xva), recipe["norm"]))).numpy()[:, 0]
             print(f"seed {seed} epoch {epoch + 1}: loss {total / len(xt):.4f} val AUC {auc(p, yva):.4f} "
                   f"({time.time() - t0:.1f}s/epoch)", flush=True)
     model.eval()
@@ -206,7 +313,8 @@ def train_member(seed, xtr, ytr, xva, yva, args):
 
 
 MODEL_ID = "pediatric-cxr-pneumonia"
-MODEL_VERSION = "1.0.0"
+# The shipped 1.0.0 is the v1 recipe. The ADR 0043 candidates were not selected; their exports are labelled as such.
+VERSION_OF_RECIPE = {"v1": "1.0.0", "strong": "1.1.0-candidate-strong", "instance-strong": "1.1.0-candidate-instance"}
 
 
 def write_manifest(out, summary):
@@ -218,10 +326,11 @@ def write_manifest(out, summary):
         with open(path) as f:
             previous = json.load(f)
     val = summary["validation"]
+    instance = RECIPES[summary.get("recipe", "v1")]["norm"] == "instance"
     manifest = {
         "schemaVersion": 1,
         "id": MODEL_ID,
-        "version": MODEL_VERSION,
+        "version": VERSION_OF_RECIPE[summary.get("recipe", "v1")],
         "file": "model.onnx",
         "sha256": summary["sha256"],
         "task": "binary-classification",
@@ -245,8 +354,9 @@ def write_manifest(out, summary):
                 "description": "Display-ready 8-bit grayscale (Modality LUT, VOI LUT/window, MONOCHROME1 inverted so "
                                "that dense tissue is bright), center-cropped to a square on the short edge, resized "
                                "to 28x28 with Pillow-style antialiased bilinear resampling, rounded to uint8 like the "
-                               "MedMNIST files, divided by 255. Normalisation, the seed ensemble and the flip "
-                               "test-time augmentation are inside the ONNX graph.",
+                               "MedMNIST files, divided by 255. " +
+                               ("Per-image standardisation (image mean 0, sd 1), " if instance else "Normalisation, ") +
+                               "the seed ensemble and the flip test-time augmentation are inside the ONNX graph.",
             },
         },
         "output": {"name": "pneumonia_probability", "kind": "probability"},
@@ -294,8 +404,10 @@ def write_manifest(out, summary):
         "training": {
             "script": "train.py",
             "architecture": "ensemble of %d small residual CNNs (width %d, %d parameters in total), "
-                            "TTA: identity + horizontal flip, logits averaged" %
-                            (len(summary["seeds"]), summary.get("width", 16), summary["parameters"]),
+                            "TTA: identity + horizontal flip, logits averaged%s" %
+                            (len(summary["seeds"]), summary.get("width", 16), summary["parameters"],
+                             "; per-image input standardisation" if instance else ""),
+            "recipe": summary.get("recipe", "v1"),
             "seeds": summary["seeds"],
             "epochs": summary["epochs"],
             "torch": summary["torch"],
@@ -339,19 +451,27 @@ def main():
 
     t0 = time.time()
     members = []
+    # v1 keeps its original checkpoint names, so v1.0.0's members are found by --robust-eval.
+    tag = "" if args.recipe == "v1" else f"{args.recipe}-"
     for s in args.seeds:
-        ckpt = os.path.join(args.cache, f"seed{s}-w{args.width}-e{args.epochs}.pt") if args.cache else None
+        ckpt = os.path.join(args.cache, f"{tag}seed{s}-w{args.width}-e{args.epochs}.pt") if args.cache else None
         if ckpt and os.path.exists(ckpt):
             m = SmallResNet(args.width)
             m.load_state_dict(torch.load(ckpt))
             members.append(m.eval())
             print(f"seed {s}: loaded {ckpt}", flush=True)
             continue
-        members.append(train_member(s, xtr, ytr, xva, yva, args))
+        if args.robust_eval:
+            raise SystemExit(f"--robust-eval: no checkpoint {ckpt}")
+        members.append(train_member(s, xtr, ytr, xva, yva, args, resume_path=ckpt + ".partial" if ckpt else None))
         if ckpt:
             os.makedirs(args.cache, exist_ok=True)
             torch.save(members[-1].state_dict(), ckpt)
-    model = Exported(members).eval()
+    model = Exported(members, RECIPES[args.recipe]["norm"]).eval()
+    robust = robust_validation(model, xva, yva)
+    print(f"robust validation ({args.recipe}): {json.dumps(robust)}", flush=True)
+    if args.robust_eval:
+        return
     with torch.no_grad():
         pva = model(torch.from_numpy(xva)).numpy()[:, 0]
     threshold, val_ba = balanced_threshold(pva, yva)
@@ -376,6 +496,8 @@ def main():
         "torch": torch.__version__,
         "parameters": sum(p.numel() for p in model.parameters()),
         "width": args.width,
+        "recipe": args.recipe,
+        "robustValidation": robust,
     }
     with open(os.path.join(args.out, "training-summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
