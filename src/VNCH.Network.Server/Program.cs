@@ -5,6 +5,8 @@ using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Embedded;
 using VNCH.Network.Embedded.Auth;
 using VNCH.Network.Embedded.Storage;
+using VNCH.Network.Inference;
+using VNCH.Network.Inference.Registry;
 using VNCH.Network.Server;
 
 // The embedded host: the same API and handlers as the Azure Functions app, on SQLite + files.
@@ -26,6 +28,7 @@ builder.Services.AddVnchEmbeddedStorage(options =>
 });
 builder.Services.AddVnchEmbeddedWorkers();
 builder.Services.AddVnchDocumentParsers();
+builder.Services.AddVnchAnalysers(builder.Configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>());
 builder.Services.Configure<AnalysisOptions>(builder.Configuration.GetSection("Analysis"));
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
