@@ -15,7 +15,7 @@ namespace VNCH.Network.EndToEnd.Tests;
 /// <summary>The embedded server with its analysers: four chest X-rays, two ECGs and an audiogram, uploaded once.</summary>
 public sealed class ClinicalStudies : EmbeddedService
 {
-    public static readonly string[] ChestXrays = Directory.GetFiles(TestData.File("dicom/derived_pediatric_cxr"), "*.dcm").Order(StringComparer.Ordinal).ToArray();
+    public static readonly string[] ChestXrays = Directory.GetFiles(Path.Combine(TestData.Root, "dicom", "derived_pediatric_cxr"), "*.dcm").Order(StringComparer.Ordinal).ToArray();
 
     public static readonly (string Name, string Path, string MediaType)[] Signals =
     [
@@ -60,8 +60,8 @@ public sealed class ClinicalAnalysersTests(ClinicalStudies service, ITestOutputH
         var report = bundle.Entry.Select(e => e.Resource).OfType<DiagnosticReport>().Single();
         Assert.Equal(DiagnosticReport.DiagnosticReportStatus.Preliminary, report.Status);
         var device = bundle.Entry.Select(e => e.Resource).OfType<Device>().Single();
-        Assert.Contains(device.Version, v => v.Type.Text == "version" && !string.IsNullOrEmpty(v.Value));
-        Assert.Contains(device.Version, v => v.Type.Text == "sha256" && System.Text.RegularExpressions.Regex.IsMatch(v.Value, "^[0-9a-f]{64}$"));
+        Assert.Contains(device.Version, v => v.Type?.Text == "version" && !string.IsNullOrEmpty(v.Value));
+        Assert.Contains(device.Version, v => v.Type?.Text == "sha256" && System.Text.RegularExpressions.Regex.IsMatch(v.Value ?? "", "^[0-9a-f]{64}$"));
         Assert.NotEmpty(bundle.Entry.Select(e => e.Resource).OfType<Observation>());
         output.WriteLine($"{Path.GetFileName(file)}: {report.Conclusion}");
     }
@@ -83,10 +83,11 @@ public sealed class ClinicalAnalysersTests(ClinicalStudies service, ITestOutputH
 
         var observations = bundle.Entry.Select(e => e.Resource).OfType<Observation>().ToList();
         var right = observations.Single(o => o.Code.Coding[0].Code == "pta4-right");
-        Assert.Equal(32.5m, ((Quantity)right.Value).Value);
-        Assert.Equal("dB[HL]", ((Quantity)right.Value).Code);
+        var pta = Assert.IsType<Quantity>(right.Value);
+        Assert.Equal(32.5m, pta.Value);
+        Assert.Equal("dB[HL]", pta.Code);
         var grade = observations.Single(o => o.Code.Coding[0].Code == "who-hearing-grade");
-        Assert.Equal("who-2021-normal", ((CodeableConcept)grade.Value).Coding[0].Code);
+        Assert.Equal("who-2021-normal", Assert.IsType<CodeableConcept>(grade.Value).Coding[0].Code);
     }
 
     [Fact]
