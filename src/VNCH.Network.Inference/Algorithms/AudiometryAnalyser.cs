@@ -11,7 +11,7 @@ namespace VNCH.Network.Inference.Algorithms;
 /// <summary>
 /// The audiometry algorithm (<see cref="AudiogramAnalyzer"/>) behind the analysis port: PTA per ear, WHO 2021
 /// grade of the better ear, hearing-loss type and Jerger tympanogram type. LOINC has no code for a four-frequency
-/// PTA nor for a WHO grade, so those use the local code system (docs/analysers.md); hearing-loss types carry
+/// PTA nor for a WHO grade, so those use the local code system (docs/adr/0060-clinical-algorithms-as-analysers.md); hearing-loss types carry
 /// SNOMED CT disorder codes.
 /// </summary>
 public sealed class AudiometryAnalyser : IAnalyser

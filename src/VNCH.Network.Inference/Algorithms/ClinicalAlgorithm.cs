@@ -10,7 +10,7 @@ namespace VNCH.Network.Inference.Algorithms;
 /// </summary>
 public static class ClinicalAlgorithm
 {
-    /// <summary>Local code system for results that have no LOINC or SNOMED CT code (documented in docs/analysers.md).</summary>
+    /// <summary>Local code system for results that have no LOINC or SNOMED CT code (docs/adr/0060-clinical-algorithms-as-analysers.md).</summary>
     public const string LocalCodeSystem = "urn:vnch:analysis";
 
     private static readonly Lazy<string> AssemblySha256 = new(() =>
