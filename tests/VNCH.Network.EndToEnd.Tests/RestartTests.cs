@@ -37,7 +37,10 @@ public sealed class RestartTests : IAsyncLifetime
             {
                 if (i % 4 == 0)
                 {
-                    File.Copy(TestData.File(file), Path.Combine(inbox, $"f{i:D2}.dcm"));
+                    // Copy beside the inbox, then move in: the watcher can lock a half-created file otherwise.
+                    var staged = Path.Combine(service.DataPath, $"f{i:D2}.staged");
+                    File.Copy(TestData.File(file), staged);
+                    File.Move(staged, Path.Combine(inbox, $"f{i:D2}.dcm"));
                 }
 
                 try
