@@ -1,5 +1,7 @@
 using Xunit.Abstractions;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
@@ -96,6 +98,22 @@ public class ClinicalAlgorithmTests(ITestOutputHelper output)
         var ex = await Assert.ThrowsAsync<AnalysisRejectedException>(() => new EcgAnalyser().AnalyseAsync(Subject(StudyKind.Ecg, garbage), CancellationToken.None));
 
         Assert.Equal("ecg-unreadable", ex.ReasonCode);
+    }
+
+    [Fact]
+    public async Task Ecg_FlatRecording_IsRejectedAsUnusableSignal()
+    {
+        // The example aECG with every sample set to zero: readable, but no lead carries a cardiac signal.
+        var xml = File.ReadAllText(TestData.File(Aecg));
+        var flat = Regex.Replace(xml, "<digits>([^<]*)</digits>", m => "<digits>" + Regex.Replace(m.Groups[1].Value, "-?\\d+", "0") + "</digits>");
+        Assert.NotEqual(xml, flat);
+        var instance = new SubjectInstance("9.8", AecgDocumentParser.MediaType, new InstanceMetadata("ECG"),
+            _ => Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes(flat))));
+
+        var ex = await Assert.ThrowsAsync<AnalysisRejectedException>(() => new EcgAnalyser().AnalyseAsync(Subject(StudyKind.Ecg, instance), CancellationToken.None));
+
+        output.WriteLine(ex.Message);
+        Assert.Equal("ecg-signal-unusable", ex.ReasonCode);
     }
 
     [Fact]
