@@ -28,8 +28,15 @@ builder.Services.AddVnchEmbeddedStorage(options =>
 });
 builder.Services.AddVnchEmbeddedWorkers();
 builder.Services.AddVnchDocumentParsers();
-builder.Services.AddVnchAnalysers(builder.Configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>());
 builder.Services.Configure<AnalysisOptions>(builder.Configuration.GetSection("Analysis"));
+// Analysers (ADR 0060): one per verified ONNX model under Inference:ModelsPath (default models/, beside the
+// binaries or in the checkout) plus the clinical algorithms; refused models are logged.
+var inference = builder.Configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>();
+using (var startupLogs = LoggerFactory.Create(logging => logging.AddConsole()))
+{
+    builder.Services.AddVnchAnalysers(inference, logger: startupLogs.CreateLogger("VNCH.Network.Server.Models"));
+}
+
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 

@@ -37,15 +37,15 @@ public sealed class RestartTests : IAsyncLifetime
             {
                 if (i % 4 == 0)
                 {
-                    // Copy beside the inbox, then move in: the watcher can lock a half-created file otherwise.
-                    var staged = Path.Combine(service.DataPath, $"f{i:D2}.staged");
-                    File.Copy(TestData.File(file), staged);
-                    File.Move(staged, Path.Combine(inbox, $"f{i:D2}.dcm"));
+                    var target = Path.Combine(inbox, $"f{i:D2}.dcm");
+                    File.Copy(TestData.File(file), target + ".part");
+                    File.Move(target + ".part", target);
                 }
 
                 try
                 {
-                    using var content = new StreamContent(File.OpenRead(TestData.File(file)));
+                    // Every third upload trickles in like a slow hospital link, so it is in flight when the server dies.
+                    using HttpContent content = i % 3 == 2 ? new TricklingContent(TestData.File(file)) : new StreamContent(File.OpenRead(TestData.File(file)));
                     content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
                     using var response = await a.PostAsync("/api/v1/studies", content);
                     if (response.StatusCode == HttpStatusCode.OK)
@@ -53,7 +53,7 @@ public sealed class RestartTests : IAsyncLifetime
                         accepted.Add(file);
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
                 {
                     // The connection died with the server: the client will retry.
                 }
@@ -102,5 +102,26 @@ public sealed class RestartTests : IAsyncLifetime
         var dropped = Files.Where((_, i) => i % 4 == 0).Count();
         var inboxStudies = await service.WaitForFinalAsync(b, dropped);
         Assert.Equal(dropped, inboxStudies.Count);
+    }
+
+    /// <summary>A request body sent in 4 KiB pieces 20 ms apart.</summary>
+    private sealed class TricklingContent(string path) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            var bytes = await File.ReadAllBytesAsync(path);
+            for (var offset = 0; offset < bytes.Length; offset += 4096)
+            {
+                await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(4096, bytes.Length - offset)));
+                await stream.FlushAsync();
+                await Task.Delay(20);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = new FileInfo(path).Length;
+            return true;
+        }
     }
 }

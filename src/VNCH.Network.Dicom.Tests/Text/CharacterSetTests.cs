@@ -87,6 +87,15 @@ public sealed class CharacterSetTests
     }
 
     [Fact]
+    public void JisX0212SupplementaryKanjiDecode()
+    {
+        // "丂" (U+4E02) is JIS X 0212 0x3021, not in JIS X 0208. In ISO 2022 IR 159 it is ESC $ ( D 30 21.
+        byte[] value = [(byte)'A', 0x1B, (byte)'$', (byte)'(', (byte)'D', 0x30, 0x21, 0x1B, (byte)'(', (byte)'B', (byte)'Z'];
+        var charset = DicomCharacterSet.FromTerms(["", "ISO 2022 IR 87", "ISO 2022 IR 159"]);
+        Assert.Equal("A丂Z", charset.Decode(value));
+    }
+
+    [Fact]
     public void MisspelledDefinedTermsAreCorrected()
     {
         Assert.Equal("ISO_IR 100", DicomCharacterSet.Normalize("ISO-IR 100"));

@@ -219,9 +219,10 @@ public sealed class DicomCharacterSet
             case [(byte)')', (byte)'I']: return CodePage(932);
             case [(byte)'(', (byte)'J']: return CodePage(932);
             case [(byte)'$', (byte)'B']:
-            case [(byte)'$', (byte)'(', (byte)'D']:
                 keepsEscape = true;
                 return CodePage(50220);
+            case [(byte)'$', (byte)'(', (byte)'D']:
+                return JisX0212;
             case [(byte)'$', (byte)')', (byte)'C']: return CodePage(51949);
             case [(byte)'$', (byte)')', (byte)'A']: return CodePage(936);
             default: return null;
@@ -229,4 +230,48 @@ public sealed class DicomCharacterSet
     }
 
     private static Encoding CodePage(int codePage) => Encoding.GetEncoding(codePage);
+
+    /// <summary>JIS X 0212 (ISO 2022 IR 159): 7-bit byte pairs, decoded through code page 20932's JIS X 0212 plane.</summary>
+    private static readonly Encoding JisX0212 = new JisX0212Encoding();
+
+    private sealed class JisX0212Encoding : Encoding
+    {
+        private static Encoding EucJp => Encoding.GetEncoding(20932);
+
+        public override int GetByteCount(char[] chars, int index, int count) => throw new NotSupportedException();
+
+        public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex) => throw new NotSupportedException();
+
+        public override int GetCharCount(byte[] bytes, int index, int count) => EucJp.GetCharCount(ToEuc(bytes, index, count));
+
+        public override int GetChars(byte[] bytes, int byteIndex, int byteCount, char[] chars, int charIndex)
+        {
+            var euc = ToEuc(bytes, byteIndex, byteCount);
+            return EucJp.GetChars(euc, 0, euc.Length, chars, charIndex);
+        }
+
+        public override string GetString(byte[] bytes, int index, int count) => EucJp.GetString(ToEuc(bytes, index, count));
+
+        public override int GetMaxByteCount(int charCount) => charCount * 3;
+
+        public override int GetMaxCharCount(int byteCount) => byteCount;
+
+        // Windows code page 20932 writes JIS X 0212 as (lead | 0x80, trail & 0x7F), JIS X 0208 with both high bits.
+        private static byte[] ToEuc(byte[] bytes, int index, int count)
+        {
+            var euc = new byte[count];
+            for (var i = 0; i + 1 < count; i += 2)
+            {
+                euc[i] = (byte)(bytes[index + i] | 0x80);
+                euc[i + 1] = (byte)(bytes[index + i + 1] & 0x7F);
+            }
+
+            if (count % 2 == 1)
+            {
+                euc[count - 1] = bytes[index + count - 1];
+            }
+
+            return euc;
+        }
+    }
 }

@@ -16,7 +16,11 @@ public sealed class InboxWatcherTests : SqliteFixture
     private ServiceProvider Services()
     {
         var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddVnchEmbeddedStorage(o => o.DataPath = Folder.Root).AddVnchDocumentParsers();
+        services.AddVnchEmbeddedStorage(o =>
+        {
+            o.DataPath = Folder.Root;
+            o.InboxSettleTime = TimeSpan.Zero;
+        }).AddVnchDocumentParsers();
         services.AddSingleton<InboxWatcher>();
         return services.BuildServiceProvider();
     }
@@ -58,5 +62,25 @@ public sealed class InboxWatcherTests : SqliteFixture
         Assert.Equal(1, await services.GetRequiredService<InboxWatcher>().ScanOnceAsync(CancellationToken.None));
         Assert.True(File.Exists(Path.Combine(Folder.Unattributed, "unknown-hospital", "x.dcm")));
         Assert.False(Directory.Exists(Path.Combine(Folder.Originals, "unknown-hospital")));
+    }
+
+    [Fact]
+    public async Task A_file_still_being_written_is_left_for_a_later_scan()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddVnchEmbeddedStorage(o =>
+        {
+            o.DataPath = Folder.Root;
+            o.InboxSettleTime = TimeSpan.FromMinutes(5);
+        }).AddVnchDocumentParsers();
+        services.AddSingleton<InboxWatcher>();
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<ITenantDirectory>().UpsertAsync(
+            new Tenant { Id = Tenant, Name = "A", Mappings = [new(TenantMappingKind.HospitalClaim, "hosp-a")] }, CancellationToken.None);
+        Directory.CreateDirectory(Path.Combine(Folder.Inbox, "hosp-a"));
+        File.WriteAllText(Path.Combine(Folder.Inbox, "hosp-a", "fresh.dcm"), "half a file");
+
+        Assert.Equal(0, await provider.GetRequiredService<InboxWatcher>().ScanOnceAsync(CancellationToken.None));
+        Assert.True(File.Exists(Path.Combine(Folder.Inbox, "hosp-a", "fresh.dcm")));
     }
 }

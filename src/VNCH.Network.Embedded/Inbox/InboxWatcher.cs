@@ -67,6 +67,11 @@ public sealed class InboxWatcher(
                 continue; // Still being written by a client that renames when done.
             }
 
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < options.Value.InboxSettleTime)
+            {
+                continue; // Possibly still being copied in; the next scan takes it.
+            }
+
             if (await HandleAsync(path, relative, cancellationToken))
             {
                 handled++;

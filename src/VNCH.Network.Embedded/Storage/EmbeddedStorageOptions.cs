@@ -16,6 +16,13 @@ public sealed class EmbeddedStorageOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan InboxScanInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A file is ingested only once it has not been written for this long, so a plain <c>cp</c> into the inbox is not
+    /// read half-way (clients that write to a temporary name and rename are safe regardless).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan InboxSettleTime { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a received work item stays invisible before it is delivered again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);

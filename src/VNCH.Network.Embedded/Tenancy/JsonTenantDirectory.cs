@@ -19,7 +19,8 @@ public sealed class JsonTenantDirectory(DataFolder folder) : ITenantDirectory
     };
 
     private readonly SemaphoreSlim gate = new(1, 1);
-    private (DateTime Stamp, long Length, IReadOnlyList<Tenant> Tenants) cache = (DateTime.MinValue, -1, []);
+    // Swapped as one reference so concurrent readers never see a torn (stamp, tenants) pair.
+    private Snapshot cache = Snapshot.Empty;
 
     public async Task<Tenant?> GetAsync(TenantId id, CancellationToken cancellationToken) =>
         (await ListAsync(cancellationToken)).FirstOrDefault(t => t.Id == id);
@@ -48,7 +49,7 @@ public sealed class JsonTenantDirectory(DataFolder folder) : ITenantDirectory
             throw new InvalidDataException($"{file.FullName} lists tenant '{duplicate.Key}' twice.");
         }
 
-        cache = (file.LastWriteTimeUtc, file.Length, tenants);
+        cache = new Snapshot(file.LastWriteTimeUtc, file.Length, tenants);
         return tenants;
     }
 
@@ -66,7 +67,7 @@ public sealed class JsonTenantDirectory(DataFolder folder) : ITenantDirectory
             }
 
             File.Move(temporary, folder.TenantsFile, overwrite: true);
-            cache = (DateTime.MinValue, -1, []);
+            cache = Snapshot.Empty;
         }
         finally
         {
@@ -75,4 +76,9 @@ public sealed class JsonTenantDirectory(DataFolder folder) : ITenantDirectory
     }
 
     private sealed record TenantsDocument(List<Tenant> Tenants);
+
+    private sealed record Snapshot(DateTime Stamp, long Length, IReadOnlyList<Tenant> Tenants)
+    {
+        public static Snapshot Empty { get; } = new(DateTime.MinValue, -1, []);
+    }
 }

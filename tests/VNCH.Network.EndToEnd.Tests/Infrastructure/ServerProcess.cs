@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using VNCH.Network.Testing;
 
 namespace VNCH.Network.EndToEnd.Tests.Infrastructure;
 
@@ -33,6 +34,7 @@ public sealed class ServerProcess : IAsyncDisposable
                  {
                      BuiltProgram.ServerDll, "--urls", BaseAddress.ToString().TrimEnd('/'), "--data-path", dataPath,
                      "--Embedded:InboxScanInterval=00:00:00.300", "--Logging:LogLevel:Default=Warning",
+                     $"--Inference:ModelsPath={Path.Combine(TestData.RepositoryRoot, "models")}",
                  })
         {
             start.ArgumentList.Add(arg);

@@ -53,7 +53,14 @@ public sealed class AnalysisHandler(
                 return null;
             }
 
-            current.MoveTo(StudyStatus.Analysing, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            if (current.Status == StudyStatus.Received)
+            {
+                // The worker won the race with ingestion's own "queued" update: the item was queued all the same.
+                current.StatusTimes.TryAdd(StudyStatus.Queued, now);
+            }
+
+            current.MoveTo(StudyStatus.Analysing, now);
             return current;
         }, cancellationToken);
 
