@@ -5,6 +5,8 @@ using VNCH.Network.Core;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Functions.Auth;
+using VNCH.Network.Inference;
+using VNCH.Network.Inference.Registry;
 
 namespace VNCH.Network.Functions;
 
@@ -18,6 +20,7 @@ public static class FunctionsAppServices
     {
         services.AddVnchCore();
         services.AddVnchDocumentParsers();
+        services.AddVnchAnalysers(configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>());
         services.AddVnchAzure(configuration);
         services.AddVnchEntraAuthentication(configuration);
         services.Configure<AnalysisOptions>(configuration.GetSection("Analysis"));

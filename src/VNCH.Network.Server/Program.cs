@@ -5,6 +5,7 @@ using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Embedded;
 using VNCH.Network.Embedded.Auth;
 using VNCH.Network.Embedded.Storage;
+using VNCH.Network.Inference;
 using VNCH.Network.Inference.Registry;
 using VNCH.Network.Server;
 
@@ -28,11 +29,12 @@ builder.Services.AddVnchEmbeddedStorage(options =>
 builder.Services.AddVnchEmbeddedWorkers();
 builder.Services.AddVnchDocumentParsers();
 builder.Services.Configure<AnalysisOptions>(builder.Configuration.GetSection("Analysis"));
-// Analysers: one per verified ONNX model under Inference:ModelsPath (default ./models); refused models are logged.
-var inference = builder.Configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>() ?? new InferenceOptions();
+// Analysers (ADR 0060): one per verified ONNX model under Inference:ModelsPath (default models/, beside the
+// binaries or in the checkout) plus the clinical algorithms; refused models are logged.
+var inference = builder.Configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>();
 using (var startupLogs = LoggerFactory.Create(logging => logging.AddConsole()))
 {
-    builder.Services.AddOnnxModels(inference, startupLogs.CreateLogger("VNCH.Network.Server.Models"));
+    builder.Services.AddVnchAnalysers(inference, logger: startupLogs.CreateLogger("VNCH.Network.Server.Models"));
 }
 
 builder.Services.AddProblemDetails();

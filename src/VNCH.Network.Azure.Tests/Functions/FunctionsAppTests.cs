@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VNCH.Network.Azure.Storage;
 using VNCH.Network.Contracts.Contracts;
 using VNCH.Network.Contracts.Fakes;
+using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Results;
@@ -88,6 +89,9 @@ public sealed class FunctionsAppTests
         Assert.IsType<ServiceBus.ServiceBusEventPublisher>(provider.GetRequiredService<IEventPublisher>());
         Assert.IsType<Cosmos.CosmosTenantDirectory>(provider.GetRequiredService<ITenantDirectory>());
         Assert.NotEmpty(provider.GetServices<IStudyDocumentParser>());
+        // The same analysers as the embedded server: the repository's model and the clinical algorithms.
+        Assert.Equal(["pediatric-cxr-pneumonia", "ecg-intervals", "audiometry"],
+            provider.GetRequiredService<IAnalyserRegistry>().All.Select(a => a.Descriptor.Id));
     }
 
     [Fact]

@@ -4,12 +4,15 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Results;
 using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Embedded;
 using VNCH.Network.Embedded.Work;
+using VNCH.Network.Inference;
+using VNCH.Network.Inference.Registry;
 using VNCH.Network.Testing;
 
 namespace VNCH.Network.Benchmarks.Service;
@@ -17,7 +20,8 @@ namespace VNCH.Network.Benchmarks.Service;
 /// <summary>
 /// Service throughput on the embedded stack, in process: N distinct DICOM instances go through the ingestion
 /// handler (original stored and hashed, parsed, study written, work item queued) with C concurrent uploads while
-/// W analysis workers drain the SQLite queue (routing, FHIR records, final status). Prints instances/s and
+/// W analysis workers drain the SQLite queue (the pneumonia model and the clinical algorithms registered as in the
+/// hosts; routing, inference, FHIR records, final status). Prints instances/s and
 /// p50/p99 of the ingest call (what an HTTP client waits for) and of ingest-to-final-state.
 /// Usage: ingest [N=400] [C=4] [W=2]
 /// </summary>
@@ -45,7 +49,10 @@ public static class IngestBench
         var finished = new ConcurrentDictionary<string, long>();
         var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddVnchEmbeddedStorage(o => o.DataPath = data.Path).AddVnchDocumentParsers().AddVnchEmbeddedWorkers();
-        services.AddSingleton<IEventPublisher>(new CompletionClock(finished));
+        // The analysers the hosts register: every instance runs the pneumonia model.
+        services.AddVnchAnalysers(new InferenceOptions(), TestData.RepositoryRoot);
+        var statuses = new ConcurrentDictionary<string, int>();
+        services.AddSingleton<IEventPublisher>(new CompletionClock(finished, statuses));
         await using var provider = services.BuildServiceProvider();
         var tenant = TenantId.Parse("bench-hospital");
         await provider.GetRequiredService<ITenantDirectory>().UpsertAsync(
@@ -105,6 +112,8 @@ public static class IngestBench
         Console.WriteLine($"throughput      {count / wall.Elapsed.TotalSeconds,8:F1} instances/s  ({wall.Elapsed.TotalSeconds:F2} s wall, ingest to final state)");
         Console.WriteLine($"ingest call     p50 {Percentile(ingestLatencies, 0.50),8:F1} ms   p99 {Percentile(ingestLatencies, 0.99),8:F1} ms");
         Console.WriteLine($"to final state  p50 {Percentile(endToEnd, 0.50),8:F1} ms   p99 {Percentile(endToEnd, 0.99),8:F1} ms");
+        Console.WriteLine($"analysers       {string.Join(", ", provider.GetServices<IAnalyser>().Select(a => $"{a.Descriptor.Id}@{a.Descriptor.Version}"))}; " +
+            $"final states {string.Join(", ", statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}"))}");
         return 0;
     }
 
@@ -158,11 +167,12 @@ public static class IngestBench
     private static int Argument(string[] args, int index, int fallback) =>
         args.Length > index && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 
-    private sealed class CompletionClock(ConcurrentDictionary<string, long> finished) : IEventPublisher
+    private sealed class CompletionClock(ConcurrentDictionary<string, long> finished, ConcurrentDictionary<string, int> statuses) : IEventPublisher
     {
         public Task PublishAsync(StudyResultEvent resultEvent, CancellationToken cancellationToken)
         {
             finished[resultEvent.StudyId] = Stopwatch.GetTimestamp();
+            statuses.AddOrUpdate(resultEvent.Status.ToString(), 1, (_, n) => n + 1);
             return Task.CompletedTask;
         }
     }
