@@ -10,7 +10,6 @@ using Microsoft.Extensions.Options;
 using VNCH.Network.Azure.Cosmos;
 using VNCH.Network.Azure.ServiceBus;
 using VNCH.Network.Azure.Storage;
-using VNCH.Network.Azure.Work;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Records;
@@ -43,7 +42,6 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<IAuditSink>(sp => new CosmosAuditSink(Clients(sp).Container(CosmosContainers.Audit), Keys(sp)));
         services.AddSingleton<ITenantDirectory>(sp => new CosmosTenantDirectory(Clients(sp).Container(CosmosContainers.Tenants)));
         services.AddSingleton<IEventPublisher>(sp => new ServiceBusEventPublisher(Clients(sp).ResultsSender));
-        services.AddSingleton<StuckStudySweep>();
         return services;
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
-using VNCH.Network.Azure.Work;
 using VNCH.Network.Core.Features.Work;
 
 namespace VNCH.Network.Functions.Housekeeping;
@@ -10,12 +9,12 @@ namespace VNCH.Network.Functions.Housekeeping;
 /// minutes) and studies queued or analysing for longer than <c>Vnch:Housekeeping:InFlightAfter</c> (default 2 hours)
 /// are queued again. The analysis handler is idempotent, so a spare delivery is harmless.
 /// </summary>
-public sealed class RequeueStalledFunction(StalledStudyRecovery received, StuckStudySweep inFlight, IConfiguration configuration)
+public sealed class RequeueStalledFunction(StalledStudyRecovery recovery, IConfiguration configuration)
 {
     [Function("RequeueStalledStudies")]
     public async Task Run([TimerTrigger("0 */10 * * * *")] TimerInfo timer, FunctionContext context)
     {
-        await received.RequeueStalledAsync(configuration.GetValue("Vnch:Housekeeping:ReceivedAfter", TimeSpan.FromMinutes(10)), context.CancellationToken);
-        await inFlight.RequeueAsync(configuration.GetValue("Vnch:Housekeeping:InFlightAfter", TimeSpan.FromHours(2)), context.CancellationToken);
+        await recovery.RequeueStalledAsync(configuration.GetValue("Vnch:Housekeeping:ReceivedAfter", TimeSpan.FromMinutes(10)), context.CancellationToken);
+        await recovery.RequeueInFlightAsync(configuration.GetValue("Vnch:Housekeeping:InFlightAfter", TimeSpan.FromHours(2)), context.CancellationToken);
     }
 }

@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using VNCH.Network.Azure.Work;
 using VNCH.Network.Contracts.Contracts;
 using VNCH.Network.Contracts.Fakes;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Core.Features.Work;
 
-namespace VNCH.Network.Azure.Tests.Unit;
+namespace VNCH.Network.Core.Tests;
 
-public sealed class StuckStudySweepTests
+public sealed class StalledStudyRecoveryInFlightTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
     private static readonly TenantId Tenant = TenantId.Parse("vnch-children-1");
@@ -34,9 +33,9 @@ public sealed class StuckStudySweepTests
 
         var queue = new InMemoryWorkQueue(time);
         var directory = new InMemoryTenantDirectory(new Tenant { Id = Tenant, Name = "1" }, new Tenant { Id = other, Name = "2" });
-        var sweep = new StuckStudySweep(directory, studies, queue, time, NullLogger<StuckStudySweep>.Instance);
+        var recovery = new StalledStudyRecovery(directory, studies, queue, time, NullLogger<StalledStudyRecovery>.Instance);
 
-        var count = await sweep.RequeueAsync(TimeSpan.FromHours(2), CancellationToken.None);
+        var count = await recovery.RequeueInFlightAsync(TimeSpan.FromHours(2), CancellationToken.None);
 
         var requeued = new List<AnalyseStudy>();
         while (await queue.ReceiveAsync(TimeSpan.FromMinutes(1), CancellationToken.None) is { } message)
