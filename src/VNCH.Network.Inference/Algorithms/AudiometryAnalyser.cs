@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using VNCH.Network.Core.Features.Analysis;
-using VNCH.Network.Core.Features.Ingestion.Parsers;
+using VNCH.Network.Core.Features.Audiometry;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Signals;
 using VNCH.Network.Signals.Audiometry;
@@ -9,7 +9,8 @@ using static VNCH.Network.Inference.Algorithms.ClinicalAlgorithm;
 namespace VNCH.Network.Inference.Algorithms;
 
 /// <summary>
-/// The audiometry algorithm (<see cref="AudiogramAnalyzer"/>) behind the analysis port: PTA per ear, WHO 2021
+/// The audiometry algorithm (<see cref="AudiogramAnalyzer"/>) behind the analysis port, for both audiogram forms
+/// (JSON document or FHIR Bundle, <see cref="AudiogramFormats"/>): PTA per ear, WHO 2021
 /// grade of the better ear, hearing-loss type and Jerger tympanogram type. LOINC has no code for a four-frequency
 /// PTA nor for a WHO grade, so those use the local code system (docs/adr/0060-clinical-algorithms-as-analysers.md); hearing-loss types carry
 /// SNOMED CT disorder codes.
@@ -44,7 +45,7 @@ public sealed class AudiometryAnalyser : IAnalyser
         {
             try
             {
-                document = AudiogramReader.Read(stream);
+                document = AudiogramFormats.Read(instance.ContentType, stream);
             }
             catch (SignalFormatException ex)
             {
@@ -145,5 +146,5 @@ public sealed class AudiometryAnalyser : IAnalyser
     private static string Side(Ear ear) => ear == Ear.Right ? "right" : "left";
 
     private static SubjectInstance? Applicable(AnalysisSubject subject) =>
-        subject.Instances.FirstOrDefault(i => string.Equals(i.ContentType, AudiogramDocumentParser.MediaType, StringComparison.OrdinalIgnoreCase));
+        subject.Instances.FirstOrDefault(i => AudiogramFormats.IsAudiogram(i.ContentType));
 }

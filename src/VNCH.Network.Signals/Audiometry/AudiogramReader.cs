@@ -13,6 +13,14 @@ public static class AudiogramReader
     public const double MinThresholdDbHl = -10;
     public const double MaxThresholdDbHl = 130;
     public const int MaxDocumentBytes = 1024 * 1024;
+    public const double MinPeakPressureDaPa = -600;
+    public const double MaxPeakPressureDaPa = 400;
+
+    /// <summary>Upper limit of static admittance and ear-canal volume (mL); the lower limit is 0.</summary>
+    public const double MaxVolumeMl = 10;
+
+    /// <summary>Tympanometry probe tones (Hz); 226 Hz unless stated.</summary>
+    public static IReadOnlyList<int> ProbeTonesHz { get; } = [226, 678, 1000];
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
@@ -281,22 +289,22 @@ public static class AudiogramReader
         var admittance = context.OptionalNumber(t, path, "staticAdmittanceMl");
         var volume = context.OptionalNumber(t, path, "earCanalVolumeMl");
         var probe = context.OptionalNumber(t, path, "probeToneHz") ?? 226;
-        if (pressure is { } p && (p < -600 || p > 400))
+        if (pressure is { } p && (p < MinPeakPressureDaPa || p > MaxPeakPressureDaPa))
         {
-            context.Errors.Add($"{path}.peakPressureDaPa: {Format(p)} daPa is outside the tympanometer sweep (-600 to +400)");
+            context.Errors.Add($"{path}.peakPressureDaPa: {Format(p)} daPa is outside the tympanometer sweep ({MinPeakPressureDaPa} to +{MaxPeakPressureDaPa})");
         }
 
-        if (admittance is { } a && (a < 0 || a > 10))
+        if (admittance is { } a && (a < 0 || a > MaxVolumeMl))
         {
-            context.Errors.Add($"{path}.staticAdmittanceMl: {Format(a)} mL is outside 0 to 10");
+            context.Errors.Add($"{path}.staticAdmittanceMl: {Format(a)} mL is outside 0 to {MaxVolumeMl}");
         }
 
-        if (volume is { } v && (v < 0 || v > 10))
+        if (volume is { } v && (v < 0 || v > MaxVolumeMl))
         {
-            context.Errors.Add($"{path}.earCanalVolumeMl: {Format(v)} mL is outside 0 to 10");
+            context.Errors.Add($"{path}.earCanalVolumeMl: {Format(v)} mL is outside 0 to {MaxVolumeMl}");
         }
 
-        if (probe is not (226 or 678 or 1000))
+        if (probe != Math.Floor(probe) || !ProbeTonesHz.Contains((int)probe))
         {
             context.Errors.Add($"{path}.probeToneHz: {Format(probe)} Hz is not a tympanometry probe tone (226, 678 or 1000)");
         }

@@ -99,7 +99,7 @@ public sealed class IngestionHandler(
         var parser = parsers.FirstOrDefault(p => p.CanParse(request.MediaType, head.AsSpan(0, headLength)))
             ?? throw new DocumentRejectedException(
                 IngestReasons.UnsupportedMediaType,
-                $"No parser understands this document (declared type '{request.MediaType ?? "none"}'). Send DICOM Part 10, HL7 aECG XML or an audiogram JSON document.");
+                $"No parser understands this document (declared type '{request.MediaType ?? "none"}'). Send DICOM Part 10, HL7 aECG XML, an audiogram JSON document or an audiogram FHIR Bundle.");
 
         await using var content = await originals.OpenAsync(request.Tenant, stored.Sha256, cancellationToken);
         var document = await parser.ParseAsync(content, cancellationToken);

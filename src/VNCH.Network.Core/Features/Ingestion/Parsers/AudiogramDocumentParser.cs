@@ -14,30 +14,39 @@ public sealed class AudiogramDocumentParser : IStudyDocumentParser
 {
     public const string MediaType = "application/vnd.vnch.audiogram+json";
 
+    /// <summary>Declared, or an undeclared JSON object that is not a FHIR resource (those are the FHIR parser's).</summary>
     public bool CanParse(string? mediaType, ReadOnlySpan<byte> head) =>
-        string.Equals(mediaType, MediaType, StringComparison.OrdinalIgnoreCase);
+        string.Equals(mediaType, MediaType, StringComparison.OrdinalIgnoreCase)
+        || (JsonHead.IsUndeclaredJson(mediaType) && JsonHead.IsObject(head) && !JsonHead.IsFhirResource(head));
 
-    public Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken)
+    public Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken) =>
+        Task.FromResult(Describe(Read(() => AudiogramReader.Read(content)), MediaType));
+
+    /// <summary>Runs a reader, turning its format error into a rejection with every problem listed.</summary>
+    internal static AudiogramDocument Read(Func<AudiogramDocument> reader)
     {
-        AudiogramDocument document;
         try
         {
-            document = AudiogramReader.Read(content);
+            return reader();
         }
         catch (SignalFormatException ex)
         {
             throw new DocumentRejectedException(IngestReasons.CannotUnderstand, ex.Message, ex);
         }
+    }
 
+    /// <summary>What ingestion records of an audiogram, whichever form it came in.</summary>
+    internal static ParsedDocument Describe(AudiogramDocument document, string contentType)
+    {
         var patient = document.Patient;
         var issuer = string.IsNullOrWhiteSpace(patient.Issuer) ? DicomDocumentParser.DefaultIssuer : patient.Issuer;
         var visit = $"audiogram:{issuer}|{patient.Id}|{document.TestDate:yyyy-MM-dd}";
-        return Task.FromResult(new ParsedDocument
+        return new ParsedDocument
         {
             Kind = StudyKind.Audiogram,
             StudyUid = visit,
             InstanceUid = visit,
-            ContentType = MediaType,
+            ContentType = contentType,
             Metadata = new InstanceMetadata(Modality: "AU"),
             Patient = new PatientReference(issuer, patient.Id, null, patient.BirthDate, patient.Sex?.ToLowerInvariant() switch
             {
@@ -49,6 +58,6 @@ public sealed class AudiogramDocumentParser : IStudyDocumentParser
             StudyDate = document.TestDate,
             PatientAgeInDays = document.AgeDays,
             Description = "Pure-tone audiometry",
-        });
+        };
     }
 }

@@ -10,6 +10,7 @@ public static class DocumentParsersServiceCollectionExtensions
         services.AddSingleton<IStudyDocumentParser, DicomDocumentParser>();
         services.AddSingleton<IStudyDocumentParser, AecgDocumentParser>();
         services.AddSingleton<IStudyDocumentParser, AudiogramDocumentParser>();
+        services.AddSingleton<IStudyDocumentParser, FhirAudiogramBundleParser>();
         return services;
     }
 }

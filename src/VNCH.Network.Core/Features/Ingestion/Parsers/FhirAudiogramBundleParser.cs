@@ -1,0 +1,20 @@
+using VNCH.Network.Core.Features.Audiometry;
+
+namespace VNCH.Network.Core.Features.Ingestion.Parsers;
+
+/// <summary>
+/// An audiogram as a FHIR R4 Bundle of Observations (docs/audiogram.md, "FHIR input"). It becomes the same study as
+/// the JSON form of the same visit, and the audiometry analyser reads it with <see cref="FhirAudiogramReader"/>.
+/// Undeclared JSON (inbox files) is claimed when it names resourceType Bundle; any other FHIR resource is claimed
+/// too, so the sender learns it is not accepted rather than being told the audiogram JSON is wrong.
+/// </summary>
+public sealed class FhirAudiogramBundleParser : IStudyDocumentParser
+{
+    public bool CanParse(string? mediaType, ReadOnlySpan<byte> head) =>
+        string.Equals(mediaType, FhirAudiogramReader.MediaType, StringComparison.OrdinalIgnoreCase)
+        || (JsonHead.IsUndeclaredJson(mediaType) && JsonHead.IsFhirResource(head));
+
+    public Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken) =>
+        Task.FromResult(AudiogramDocumentParser.Describe(
+            AudiogramDocumentParser.Read(() => FhirAudiogramReader.Read(content)), FhirAudiogramReader.MediaType));
+}
