@@ -18,7 +18,7 @@ public sealed class Pipeline
 
     public Pipeline(params IAnalyser[] analysers)
     {
-        Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser()], Time, NullLogger<IngestionHandler>.Instance);
+        Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance);
         Analysis = new AnalysisHandler(Studies, Originals, Records, new AnalyserRegistry(analysers), Events, Audit,
             Options.Create(new AnalysisOptions { MaxAttempts = 3 }), Time, NullLogger<AnalysisHandler>.Instance);
         Queries = new StudyQueries(Studies, Records, Audit, Time);

@@ -1,5 +1,9 @@
+using System.Text;
+using VNCH.Network.Core.Features.Audiometry;
 using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Tests.Audiometry;
 using VNCH.Network.Core.Tests.Fakes;
 using VNCH.Network.Testing;
 
@@ -133,5 +137,47 @@ public sealed class IngestionHandlerTests
         var rejected = await pipeline.IngestAsync(Pipeline.TenantA, invalid, "application/vnd.vnch.audiogram+json");
         Assert.Equal(IngestReasons.CannotUnderstand, rejected.ReasonCode);
         Assert.Contains("$.testDate", rejected.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_audiogram_fhir_bundle_declared_or_sniffed_is_the_same_visit_as_its_json_form_and_a_bad_one_is_rejected_and_kept()
+    {
+        var pipeline = new Pipeline();
+        var json = await pipeline.IngestAsync(Pipeline.TenantA, File.ReadAllBytes(AudiogramExamples.JsonPath), AudiogramDocumentParser.MediaType);
+        var bundle = await pipeline.IngestAsync(Pipeline.TenantB, File.ReadAllBytes(AudiogramExamples.BundlePath), FhirAudiogramReader.MediaType);
+        var inbox = await pipeline.IngestAsync(Pipeline.TenantA, File.ReadAllBytes(AudiogramExamples.BundlePath), null);
+
+        Assert.Equal(IngestStatus.Accepted, bundle.Status);
+        Assert.Equal(json.InstanceUid, bundle.InstanceUid);
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantB, bundle.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyKind.Audiogram, study.Kind);
+        Assert.Equal(FhirAudiogramReader.MediaType, study.Instances.Single().ContentType);
+        Assert.Equal(new DateOnly(2026, 11, 20).DayNumber - new DateOnly(2019, 5, 1).DayNumber, study.PatientAgeInDays);
+        // The same visit already arrived as JSON for hospital A: a re-send with other bytes is a visible conflict.
+        Assert.Equal(IngestReasons.InstanceConflict, inbox.ReasonCode);
+
+        var noPatient = Encoding.UTF8.GetBytes(AudiogramExamples.BundleWith(b => AudiogramExamples.RemoveEntries(b, r => (string?)r["resourceType"] == "Patient")));
+        var rejected = await pipeline.IngestAsync(Pipeline.TenantA, noPatient, null);
+        Assert.Equal(IngestReasons.CannotUnderstand, rejected.ReasonCode);
+        Assert.Contains("Bundle: no Patient resource", rejected.Message, StringComparison.Ordinal);
+        var kept = (await pipeline.Studies.GetAsync(Pipeline.TenantA, rejected.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Rejected, kept.Status);
+        Assert.True(await pipeline.Originals.ExistsAsync(Pipeline.TenantA, rejected.Sha256!, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(null, "{\"resourceType\":\"Bundle\"}", typeof(FhirAudiogramBundleParser))]
+    [InlineData("application/json", " \r\n{ \"resourceType\" : \"Observation\" }", typeof(FhirAudiogramBundleParser))]
+    [InlineData(null, "{\"patient\":{\"id\":\"P1\"}}", typeof(AudiogramDocumentParser))]
+    [InlineData("application/json", "{\"testDate\":\"2026-11-20\"}", typeof(AudiogramDocumentParser))]
+    [InlineData("application/fhir+json", "not even json", typeof(FhirAudiogramBundleParser))]
+    [InlineData(null, "[1, 2]", null)]
+    [InlineData("application/dicom", "{\"resourceType\":\"Bundle\"}", typeof(DicomDocumentParser))]
+    public void Json_documents_go_to_the_parser_their_content_or_declared_type_names(string? mediaType, string head, Type? expected)
+    {
+        IStudyDocumentParser[] parsers = [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()];
+        var claimed = parsers.Where(p => p.CanParse(mediaType, Encoding.UTF8.GetBytes(head))).Select(p => p.GetType()).ToList();
+
+        Assert.Equal(expected is null ? new List<Type>() : new List<Type> { expected }, claimed);
     }
 }

@@ -138,16 +138,18 @@ public static class FhirAudiogramWriter
     {
         Id = id,
         Status = ObservationStatus.Final,
-        Category = [new CodeableConcept(ObservationCategory, "exam", "Exam")],
+        Category = [Coded(ObservationCategory, "exam", "Exam")],
         Subject = new ResourceReference(context.PatientUrl),
         Effective = context.Effective,
         BodySite = Concept(AudiometryCodes.EarStructure(ear)),
         Device = context.DeviceUrl is null ? null : new ResourceReference(context.DeviceUrl),
     };
 
-    private static CodeableConcept Concept(CodedConcept concept) => new(concept.System, concept.Code, concept.Display);
+    private static CodeableConcept Concept(CodedConcept concept) => Coded(concept.System, concept.Code, concept.Display);
 
-    private static CodeableConcept Local(string code, string display) => new(AudiometryCodes.System, code, display);
+    private static CodeableConcept Local(string code, string display) => Coded(AudiometryCodes.System, code, display);
+
+    private static CodeableConcept Coded(string system, string code, string display) => new() { Coding = [new Coding(system, code, display)] };
 
     private static Quantity Ucum(decimal value, string unit) => new() { Value = value, Unit = unit, System = CodeSystems.Ucum, Code = unit };
 
