@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Audiometry;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Inference.Algorithms;
@@ -140,6 +141,33 @@ public class ClinicalAlgorithmTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Audiometry_TheFhirBundleForm_GivesTheSameFindingsAsTheJsonDocument()
+    {
+        var analyser = new AudiometryAnalyser();
+        var bundle = Subject(StudyKind.Audiogram, ExampleAudiogram("audiogram.example.fhir.json", FhirAudiogramReader.MediaType));
+        Assert.True(analyser.AppliesTo(bundle));
+
+        var fromJson = await analyser.AnalyseAsync(Subject(StudyKind.Audiogram, ExampleAudiogram()), CancellationToken.None);
+        var fromBundle = await analyser.AnalyseAsync(bundle, CancellationToken.None);
+
+        Assert.Equal(fromJson.Findings, fromBundle.Findings);
+        Assert.Equal(fromJson.Conclusion, fromBundle.Conclusion);
+        Assert.Equal("44057004", Coded(fromBundle, "hearing-loss-type-right").Code);
+    }
+
+    [Fact]
+    public async Task Audiometry_InvalidBundle_IsRejectedWithTheReadersMessage()
+    {
+        var bad = new SubjectInstance("9.9", FhirAudiogramReader.MediaType, new InstanceMetadata("AU"),
+            _ => Task.FromResult<Stream>(new MemoryStream("{\"resourceType\":\"Bundle\",\"type\":\"collection\"}"u8.ToArray())));
+
+        var ex = await Assert.ThrowsAsync<AnalysisRejectedException>(() => new AudiometryAnalyser().AnalyseAsync(Subject(StudyKind.Audiogram, bad), CancellationToken.None));
+
+        Assert.Equal("audiogram-invalid", ex.ReasonCode);
+        Assert.Contains("Bundle: no Patient resource", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Audiometry_InvalidDocument_IsRejectedWithTheReadersMessage()
     {
         var bad = new SubjectInstance("9.9", AudiogramDocumentParser.MediaType, new InstanceMetadata("AU"),
@@ -185,9 +213,8 @@ public class ClinicalAlgorithmTests(ITestOutputHelper output)
     private static SubjectInstance FileInstance(string file, string mediaType) =>
         new("1.1", mediaType, new InstanceMetadata("ECG"), Open(TestData.File(file)));
 
-    private static SubjectInstance ExampleAudiogram() =>
-        new("1.1", AudiogramDocumentParser.MediaType, new InstanceMetadata("AU"),
-            Open(Path.Combine(TestData.RepositoryRoot, "docs", "audiogram.example.json")));
+    private static SubjectInstance ExampleAudiogram(string file = "audiogram.example.json", string mediaType = AudiogramDocumentParser.MediaType) =>
+        new("1.1", mediaType, new InstanceMetadata("AU"), Open(Path.Combine(TestData.RepositoryRoot, "docs", file)));
 
     private static Func<CancellationToken, Task<Stream>> Open(string path) => _ => Task.FromResult<Stream>(File.OpenRead(path));
 }
