@@ -27,7 +27,7 @@ public static class ApiProblems
 
     public static IResult UnsupportedMediaType(string? contentType) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
-            $"Content-Type '{contentType ?? "none"}' is not accepted. Use application/dicom, multipart/related; type=\"application/dicom\", application/hl7-aecg+xml, application/xml (AnnotatedECG) or application/vnd.vnch.audiogram+json.");
+            $"Content-Type '{contentType ?? "none"}' is not accepted. Use application/dicom, multipart/related; type=\"application/dicom\", application/hl7-aecg+xml, application/xml (AnnotatedECG), application/vnd.vnch.audiogram+json or application/fhir+json (audiogram Bundle).");
 
     public static IResult InvalidRequest(string detail) =>
         Problem(StatusCodes.Status400BadRequest, "invalid-request", "Invalid request", detail);

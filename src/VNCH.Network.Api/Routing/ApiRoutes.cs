@@ -17,7 +17,7 @@ public static class ApiRoutes
     [
         new("health", "GET", "/api/health", null, HealthEndpoint.Handle, "Liveness: 200 once the service is ready."),
         new("studies-upload", "POST", "/api/v1/studies", Roles.StudiesUpload, UploadStudiesEndpoint.Handle,
-            "Store DICOM instances (application/dicom, multipart/related STOW-RS), HL7 aECG XML or audiogram JSON."),
+            "Store DICOM instances (application/dicom, multipart/related STOW-RS), HL7 aECG XML, audiogram JSON or an audiogram FHIR Bundle (application/fhir+json)."),
         new("studies-list", "GET", "/api/v1/studies", Roles.StudiesRead, ListStudiesEndpoint.Handle,
             "The caller's studies, newest first; filters status, kind, modality, since; continuation paging."),
         new("studies-get", "GET", "/api/v1/studies/{id}", Roles.StudiesRead, GetStudyEndpoint.Handle,

@@ -121,7 +121,7 @@ public sealed class InboxWatcher(
     private static string? MediaTypeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".xml" => "application/xml",
-        ".json" => "application/vnd.vnch.audiogram+json",
+        ".json" => "application/json", // Audiogram JSON or an audiogram FHIR Bundle: the parsers tell them apart by content.
         _ => null, // DICOM files often have no extension: the parsers sniff the content.
     };
 
