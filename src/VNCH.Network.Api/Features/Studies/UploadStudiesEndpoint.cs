@@ -18,7 +18,7 @@ public static class UploadStudiesEndpoint
     public const string AecgMediaType = "application/hl7-aecg+xml";
     public const string AudiogramMediaType = "application/vnd.vnch.audiogram+json";
 
-    private static readonly string[] SingleDocumentTypes = [DicomMediaType, AecgMediaType, "application/xml", "text/xml", AudiogramMediaType, ReadStudiesEndpoints.FhirJsonMediaType];
+    private static readonly string[] SingleDocumentTypes = [DicomMediaType, AecgMediaType, "application/xml", "text/xml", AudiogramMediaType, GetStudyFhirEndpoint.FhirJsonMediaType];
 
     public static async Task<IResult> Handle(ApiRequestContext context)
     {
