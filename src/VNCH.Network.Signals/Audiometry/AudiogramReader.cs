@@ -25,7 +25,13 @@ public static class AudiogramReader
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>Parses and validates; throws <see cref="SignalFormatException"/> listing every problem.</summary>
-    public static AudiogramDocument Read(Stream stream)
+    public static AudiogramDocument Read(Stream stream) => Read(ReadBounded(stream, "Audiogram document"));
+
+    /// <summary>
+    /// The whole stream, refused with <see cref="SignalFormatException"/> once it passes
+    /// <see cref="MaxDocumentBytes"/> (shared with the FHIR form of the audiogram, read elsewhere).
+    /// </summary>
+    public static ReadOnlyMemory<byte> ReadBounded(Stream stream, string documentName)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
@@ -36,11 +42,11 @@ public static class AudiogramReader
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxDocumentBytes)
             {
-                throw new SignalFormatException($"Audiogram document is larger than {MaxDocumentBytes} bytes.");
+                throw new SignalFormatException($"{documentName} is larger than {MaxDocumentBytes} bytes.");
             }
         }
 
-        return Read(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     public static AudiogramDocument Read(ReadOnlyMemory<byte> json)

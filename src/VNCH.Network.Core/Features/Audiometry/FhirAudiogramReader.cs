@@ -23,23 +23,11 @@ public static class FhirAudiogramReader
     /// <summary>Reads and validates; throws <see cref="SignalFormatException"/> listing every problem.</summary>
     public static AudiogramDocument Read(Stream stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > AudiogramReader.MaxDocumentBytes)
-            {
-                throw new SignalFormatException($"Audiogram Bundle is larger than {AudiogramReader.MaxDocumentBytes} bytes.");
-            }
-        }
-
+        var bytes = AudiogramReader.ReadBounded(stream, "Audiogram Bundle");
         string json;
         try
         {
-            json = new UTF8Encoding(false, true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+            json = new UTF8Encoding(false, true).GetString(bytes.Span).TrimStart('\uFEFF');
         }
         catch (DecoderFallbackException)
         {
