@@ -52,6 +52,28 @@ public sealed class InboxWatcherTests : SqliteFixture
     }
 
     [Fact]
+    public async Task Json_audiograms_in_the_inbox_are_read_as_fhir_bundle_or_audiogram_document_by_their_content()
+    {
+        await using var services = Services();
+        await services.GetRequiredService<ITenantDirectory>().UpsertAsync(
+            new Tenant { Id = Tenant, Name = "A", Mappings = [new(TenantMappingKind.HospitalClaim, "hosp-a")] }, CancellationToken.None);
+        var inbox = Path.Combine(Folder.Inbox, "hosp-a");
+        Directory.CreateDirectory(inbox);
+        var docs = Path.Combine(TestData.RepositoryRoot, "docs");
+        File.Copy(Path.Combine(docs, "audiogram.example.fhir.json"), Path.Combine(inbox, "visit-1.json"));
+        // The JSON form of another visit (the same visit twice would be a conflict).
+        File.WriteAllText(Path.Combine(inbox, "visit-2.json"), File.ReadAllText(Path.Combine(docs, "audiogram.example.json")).Replace("2026-11-20", "2026-11-21", StringComparison.Ordinal));
+
+        Assert.Equal(2, await services.GetRequiredService<InboxWatcher>().ScanOnceAsync(CancellationToken.None));
+
+        var page = await services.GetRequiredService<IStudyStore>().QueryAsync(Tenant, new StudyQuery(), CancellationToken.None);
+        Assert.All(page.Items, s => Assert.Equal((StudyKind.Audiogram, StudyStatus.Queued), (s.Kind, s.Status)));
+        Assert.Equal(
+            new[] { "application/fhir+json", AudiogramDocumentParser.MediaType }.Order(),
+            page.Items.Select(s => s.Instances.Single().ContentType).Order());
+    }
+
+    [Fact]
     public async Task Files_outside_a_registered_tenant_are_set_aside_not_ingested()
     {
         await using var services = Services();
