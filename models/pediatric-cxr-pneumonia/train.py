@@ -391,9 +391,16 @@ def main_cv(args, data):
     cv = metrics_at(oof, labels, threshold)
     print(f"out-of-fold (n={len(labels)}): {cv}; threshold {threshold:.4f}; training {time.time() - t0:.0f}s", flush=True)
     model = Exported(members, recipe["norm"]).eval()
+    # Every member saw (most of) the validation split, so this is no performance figure: it is what the C# evaluator
+    # must reproduce over the same 524 images to show that the export and the production preprocessing match training.
+    xval = (data["val_images"].astype(np.float32) / 255.0)[:, None]
+    pval = predict(model, xval)
+    export_check = {"split": "val", "n": int(len(pval)), "auc": float(auc(pval, data["val_labels"].reshape(-1))),
+                    "meanProbability": float(pval.mean())}
     export(model, args, {
         "threshold": threshold,
         "validation": cv,
+        "exportCheck": export_check,
         "validationKind": f"out-of-fold predictions of {k}-fold cross-validation over train + validation "
                           f"(train duplicates removed from validation, identical images kept in one fold)",
         "seeds": args.seeds,
@@ -436,7 +443,16 @@ def write_manifest(out, summary):
         with open(path) as f:
             previous = json.load(f)
     val = summary["validation"]
-    instance = RECIPES[summary.get("recipe", "v1")]["norm"] == "instance"
+    recipe = RECIPES[summary.get("recipe", "v1")]
+    instance = recipe["norm"] == "instance"
+    equalise = recipe["norm"] == "equalise"
+    folds = recipe["folds"]
+    if folds:
+        chosen_on = ("the out-of-fold predictions of %d-fold cross-validation over train + validation pooled (8 "
+                     "validation copies of train images removed, identical images kept in one fold; n=%d, %d normal)"
+                     % (folds, val["n"], val["n"] - val["positives"]))
+    else:
+        chosen_on = "the validation split only (train duplicates removed, n=%d)" % val["n"]
     manifest = {
         "schemaVersion": 1,
         "id": MODEL_ID,
@@ -465,7 +481,9 @@ def write_manifest(out, summary):
                                "that dense tissue is bright), center-cropped to a square on the short edge, resized "
                                "to 28x28 with Pillow-style antialiased bilinear resampling, rounded to uint8 like the "
                                "MedMNIST files, divided by 255. " +
-                               ("Per-image standardisation (image mean 0, sd 1), " if instance else "Normalisation, ") +
+                               ("Per-image standardisation (image mean 0, sd 1), " if instance else
+                                "Per-image rank equalisation (each pixel's mid-rank among the image's 784 grey "
+                                "levels), " if equalise else "Normalisation, ") +
                                "the seed ensemble and the flip test-time augmentation are inside the ONNX graph.",
             },
         },
@@ -474,10 +492,10 @@ def write_manifest(out, summary):
             "name": "balanced",
             "value": round(summary["threshold"], 6),
             "isDefault": True,
-            "rule": "Chosen on the validation split only (train duplicates removed, n=%d): the cut point that "
+            "rule": "Chosen on %s: the cut point that "
                     "maximises balanced accuracy (mean of sensitivity and specificity, independent of prevalence), "
                     "the one closest to 0.5 among ties; the network is trained with a class-balanced loss so 0.5 "
-                    "is its prior-neutral point. The test split was not used." % val["n"],
+                    "is its prior-neutral point. The test split was not used." % chosen_on,
         }],
         "applicability": {
             "studyKinds": ["imaging"],
@@ -503,6 +521,12 @@ def write_manifest(out, summary):
                 "validation": "524 images (135 / 389), 8 duplicates of train images removed: monitoring and "
                               "threshold selection",
                 "test": "624 images (234 / 390): evaluated once, by the C# evaluator",
+            } if not folds else {
+                "train": "4708 images (1214 normal / 3494 pneumonia): pooled with validation",
+                "validation": "524 images (135 / 389), 8 duplicates of train images removed, pooled with train: "
+                              "%d images in %d folds, each member fitted on %d folds and scoring the one left out; "
+                              "threshold chosen on those out-of-fold scores" % (val["n"], folds, folds - 1),
+                "test": "624 images (234 / 390): evaluated once, by the C# evaluator",
             },
             "citations": [
                 "Yang J, Shi R, Wei D, et al. MedMNIST v2 - A large-scale lightweight benchmark for 2D and 3D "
@@ -513,10 +537,12 @@ def write_manifest(out, summary):
         },
         "training": {
             "script": "train.py",
-            "architecture": "ensemble of %d small residual CNNs (width %d, %d parameters in total), "
+            "architecture": "ensemble of %d small residual CNNs%s (width %d, %d parameters in total), "
                             "TTA: identity + horizontal flip, logits averaged%s" %
-                            (len(summary["seeds"]), summary.get("width", 16), summary["parameters"],
-                             "; per-image input standardisation" if instance else ""),
+                            (len(summary["seeds"]), " (one per cross-validation fold)" if folds else "",
+                             summary.get("width", 16), summary["parameters"],
+                             "; per-image input standardisation" if instance else
+                             "; per-image rank equalisation of the input" if equalise else ""),
             "recipe": summary.get("recipe", "v1"),
             "seeds": summary["seeds"],
             "epochs": summary["epochs"],
@@ -527,6 +553,8 @@ def write_manifest(out, summary):
             "validation": {k: {"value": v} for k, v in val.items()},
         },
     }
+    if "exportCheck" in summary:
+        manifest["metrics"]["exportCheck"] = {k: {"value": v} for k, v in summary["exportCheck"].items() if k != "split"}
     if "test" in previous.get("metrics", {}) and previous.get("sha256") == summary["sha256"]:
         manifest["metrics"]["test"] = previous["metrics"]["test"]
     with open(path, "w") as f:
