@@ -94,14 +94,32 @@ MEAN, STD = 0.5, 0.25
 #   norm:    "global" = (x - 0.5) / 0.25 as in v1.0.0; "instance" = per-image standardisation (image mean 0, sd 1),
 #            which makes the network blind to global brightness/contrast differences between acquisition pipelines.
 #   augment: "mild" = v1.0.0 jitter; "strong" = random-resized crop, gamma, contrast, brightness, blur/sharpen, noise.
+#   folds:   0 = fit on train, threshold on validation (v1.0.0, ADR 0041/0043); k > 0 = docs/adr/0044: train and
+#            validation pooled (train duplicates removed), k-fold cross-validation grouped by identical image, one member
+#            per fold, threshold chosen on the out-of-fold predictions of all pooled images.
+#   norm "equalise": per-image rank equalisation (each pixel becomes its mid-rank in the image), which makes the input
+#            invariant to any monotone grey-level mapping of the acquisition pipeline (gamma, window, contrast curves).
 RECIPES = {
-    "v1": {"norm": "global", "augment": "mild"},
-    "strong": {"norm": "global", "augment": "strong"},
-    "instance-strong": {"norm": "instance", "augment": "strong"},
+    "v1": {"norm": "global", "augment": "mild", "folds": 0},
+    "strong": {"norm": "global", "augment": "strong", "folds": 0},
+    "instance-strong": {"norm": "instance", "augment": "strong", "folds": 0},
+    "cv-mild": {"norm": "global", "augment": "mild", "folds": 4},
+    "cv-equalised": {"norm": "equalise", "augment": "mild", "folds": 4},
 }
 
 
 def normalise(x, norm):
+    if norm == "equalise":
+        # Mid-rank of every pixel among the image's 784 pixels, scaled to (0, 1) and centred like a uniform variable.
+        # Inputs are 8-bit grey levels / 255, so the ranks come from a 256-bin histogram (Round, Equal, ReduceSum,
+        # CumSum, MatMul: opset 13, and the C# path runs the identical operation).
+        n = x.shape[0]
+        level = torch.round(x.reshape(n, -1) * 255)
+        onehot = (level[:, :, None] == torch.arange(256, dtype=x.dtype)[None, None, :]).to(x.dtype)  # [n, 784, 256]
+        hist = onehot.sum(dim=1)                                                                     # [n, 256]
+        mid = torch.cumsum(hist, dim=1) - 0.5 * hist                                                  # below + half ties
+        u = torch.bmm(onehot, mid[:, :, None])[:, :, 0] / level.shape[1]
+        return ((u - 0.5) / 0.2887).reshape(x.shape)
     if norm == "instance":
         m = x.mean(dim=(2, 3), keepdim=True)
         sd = torch.sqrt(((x - m) ** 2).mean(dim=(2, 3), keepdim=True) + 1e-4)
@@ -305,16 +323,115 @@ def train_member(seed, xtr, ytr, xva, yva, args, resume_path=None):
         if epoch % 4 == 3 or epoch == args.epochs - 1:
             model.eval()
             with torch.no_grad():
-                p = torch.sigmoid(model(normalise(torch.from_numpy(xva), recipe["norm"]))).numpy()[:, 0]
+                p = np.concatenate([torch.sigmoid(model(normalise(torch.from_numpy(xva[i:i + 256]), recipe["norm"])))
+                                    .numpy()[:, 0] for i in range(0, len(xva), 256)])
             print(f"seed {seed} epoch {epoch + 1}: loss {total / len(xt):.4f} val AUC {auc(p, yva):.4f} "
                   f"({time.time() - t0:.1f}s/epoch)", flush=True)
     model.eval()
     return model
 
 
+def predict(model, x, chunk=256):
+    """Probabilities in chunks (rank equalisation builds an n x 784 x 784 comparison tensor)."""
+    with torch.no_grad():
+        return np.concatenate([model(torch.from_numpy(x[i:i + chunk])).numpy()[:, 0] for i in range(0, len(x), chunk)])
+
+
+def grouped_folds(images, labels, k, seed=2026):
+    """Stratified k-fold assignment in which identical images always share a fold (so no image is scored by a model
+    that was trained on its copy). Deterministic: groups are shuffled with a fixed seed and dealt round-robin per class."""
+    groups = {}
+    for i, im in enumerate(images):
+        groups.setdefault(hashlib.sha1(im.tobytes()).hexdigest(), []).append(i)
+    fold = np.empty(len(images), dtype=np.int64)
+    rng = np.random.RandomState(seed)
+    for cls in (0, 1):
+        keys = sorted(h for h, idx in groups.items() if labels[idx[0]] == cls)
+        rng.shuffle(keys)
+        for j, h in enumerate(keys):
+            fold[groups[h]] = j % k
+    return fold
+
+
+def main_cv(args, data):
+    """docs/adr/0044: pooled train + validation, grouped k-fold CV; members = fold models; threshold on out-of-fold."""
+    recipe = RECIPES[args.recipe]
+    k = recipe["folds"]
+    if len(args.seeds) != k:
+        raise SystemExit(f"--recipe {args.recipe} has {k} folds: give {k} seeds (one per fold member)")
+    train_hashes = {hashlib.sha1(im.tobytes()).hexdigest() for im in data["train_images"]}
+    keep = np.array([hashlib.sha1(im.tobytes()).hexdigest() not in train_hashes for im in data["val_images"]])
+    images = np.concatenate([data["train_images"], data["val_images"][keep]])
+    labels = np.concatenate([data["train_labels"].reshape(-1), data["val_labels"].reshape(-1)[keep]]).astype(np.int64)
+    x = (images.astype(np.float32) / 255.0)[:, None]
+    fold = grouped_folds(images, labels, k)
+    print(f"pool {len(labels)} ({labels.mean():.3f} pneumonia), {k} folds of "
+          f"{[int((fold == f).sum()) for f in range(k)]}", flush=True)
+    t0 = time.time()
+    members, oof = [], np.zeros(len(labels))
+    for f, s in enumerate(args.seeds):
+        tr, ho = fold != f, fold == f
+        ckpt = os.path.join(args.cache, f"{args.recipe}-fold{f}-seed{s}-w{args.width}-e{args.epochs}.pt") \
+            if args.cache else None
+        if ckpt and os.path.exists(ckpt):
+            m = SmallResNet(args.width)
+            m.load_state_dict(torch.load(ckpt))
+            m.eval()
+            print(f"fold {f}: loaded {ckpt}", flush=True)
+        else:
+            m = train_member(s, x[tr], labels[tr], x[ho], labels[ho], args,
+                             resume_path=ckpt + ".partial" if ckpt else None)
+            if ckpt:
+                os.makedirs(args.cache, exist_ok=True)
+                torch.save(m.state_dict(), ckpt)
+        members.append(m)
+        oof[ho] = predict(Exported([m], recipe["norm"]).eval(), x[ho])
+        print(f"fold {f}: out-of-fold AUC {auc(oof[ho], labels[ho]):.4f} (n={int(ho.sum())})", flush=True)
+    threshold, _ = balanced_threshold(oof, labels)
+    cv = metrics_at(oof, labels, threshold)
+    print(f"out-of-fold (n={len(labels)}): {cv}; threshold {threshold:.4f}; training {time.time() - t0:.0f}s", flush=True)
+    model = Exported(members, recipe["norm"]).eval()
+    # Every member saw (most of) the validation split, so this is no performance figure: it is what the C# evaluator
+    # must reproduce over the same 524 images to show that the export and the production preprocessing match training.
+    xval = (data["val_images"].astype(np.float32) / 255.0)[:, None]
+    pval = predict(model, xval)
+    export_check = {"split": "val", "n": int(len(pval)), "auc": float(auc(pval, data["val_labels"].reshape(-1))),
+                    "meanProbability": float(pval.mean())}
+    export(model, args, {
+        "threshold": threshold,
+        "validation": cv,
+        "exportCheck": export_check,
+        "validationKind": f"out-of-fold predictions of {k}-fold cross-validation over train + validation "
+                          f"(train duplicates removed from validation, identical images kept in one fold)",
+        "seeds": args.seeds,
+        "epochs": args.epochs,
+        "trainingSeconds": round(time.time() - t0),
+    })
+
+
+def export(model, args, summary):
+    """ONNX export, checker, training-summary.json and model.json."""
+    onnx_path = os.path.join(args.out, "model.onnx")
+    torch.onnx.export(model, torch.zeros(1, 1, 28, 28), onnx_path, input_names=["image"],
+                      output_names=["pneumonia_probability"], opset_version=13, do_constant_folding=True,
+                      dynamic_axes={"image": {0: "batch"}, "pneumonia_probability": {0: "batch"}})
+    import onnx
+    onnx.checker.check_model(onnx.load(onnx_path))
+    with open(onnx_path, "rb") as f:
+        sha = hashlib.sha256(f.read()).hexdigest()
+    summary = {"sha256": sha, **summary, "torch": torch.__version__,
+               "parameters": sum(p.numel() for p in model.parameters()), "width": args.width, "recipe": args.recipe}
+    with open(os.path.join(args.out, "training-summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
+    print(json.dumps(summary, indent=2), flush=True)
+    write_manifest(args.out, summary)
+
+
 MODEL_ID = "pediatric-cxr-pneumonia"
 # The shipped 1.0.0 is the v1 recipe. The ADR 0043 candidates were not selected; their exports are labelled as such.
-VERSION_OF_RECIPE = {"v1": "1.0.0", "strong": "1.1.0-candidate-strong", "instance-strong": "1.1.0-candidate-instance"}
+VERSION_OF_RECIPE = {"v1": "1.0.0", "strong": "1.1.0-candidate-strong", "instance-strong": "1.1.0-candidate-instance",
+                     "cv-mild": "2.0.0-candidate-cv-mild", "cv-equalised": "2.0.0-candidate-cv-equalised"}
 
 
 def write_manifest(out, summary):
@@ -326,7 +443,16 @@ def write_manifest(out, summary):
         with open(path) as f:
             previous = json.load(f)
     val = summary["validation"]
-    instance = RECIPES[summary.get("recipe", "v1")]["norm"] == "instance"
+    recipe = RECIPES[summary.get("recipe", "v1")]
+    instance = recipe["norm"] == "instance"
+    equalise = recipe["norm"] == "equalise"
+    folds = recipe["folds"]
+    if folds:
+        chosen_on = ("the out-of-fold predictions of %d-fold cross-validation over train + validation pooled (8 "
+                     "validation copies of train images removed, identical images kept in one fold; n=%d, %d normal)"
+                     % (folds, val["n"], val["n"] - val["positives"]))
+    else:
+        chosen_on = "the validation split only (train duplicates removed, n=%d)" % val["n"]
     manifest = {
         "schemaVersion": 1,
         "id": MODEL_ID,
@@ -355,7 +481,9 @@ def write_manifest(out, summary):
                                "that dense tissue is bright), center-cropped to a square on the short edge, resized "
                                "to 28x28 with Pillow-style antialiased bilinear resampling, rounded to uint8 like the "
                                "MedMNIST files, divided by 255. " +
-                               ("Per-image standardisation (image mean 0, sd 1), " if instance else "Normalisation, ") +
+                               ("Per-image standardisation (image mean 0, sd 1), " if instance else
+                                "Per-image rank equalisation (each pixel's mid-rank among the image's 784 grey "
+                                "levels), " if equalise else "Normalisation, ") +
                                "the seed ensemble and the flip test-time augmentation are inside the ONNX graph.",
             },
         },
@@ -364,10 +492,10 @@ def write_manifest(out, summary):
             "name": "balanced",
             "value": round(summary["threshold"], 6),
             "isDefault": True,
-            "rule": "Chosen on the validation split only (train duplicates removed, n=%d): the cut point that "
+            "rule": "Chosen on %s: the cut point that "
                     "maximises balanced accuracy (mean of sensitivity and specificity, independent of prevalence), "
                     "the one closest to 0.5 among ties; the network is trained with a class-balanced loss so 0.5 "
-                    "is its prior-neutral point. The test split was not used." % val["n"],
+                    "is its prior-neutral point. The test split was not used." % chosen_on,
         }],
         "applicability": {
             "studyKinds": ["imaging"],
@@ -393,6 +521,12 @@ def write_manifest(out, summary):
                 "validation": "524 images (135 / 389), 8 duplicates of train images removed: monitoring and "
                               "threshold selection",
                 "test": "624 images (234 / 390): evaluated once, by the C# evaluator",
+            } if not folds else {
+                "train": "4708 images (1214 normal / 3494 pneumonia): pooled with validation",
+                "validation": "524 images (135 / 389), 8 duplicates of train images removed, pooled with train: "
+                              "%d images in %d folds, each member fitted on %d folds and scoring the one left out; "
+                              "threshold chosen on those out-of-fold scores" % (val["n"], folds, folds - 1),
+                "test": "624 images (234 / 390): evaluated once, by the C# evaluator",
             },
             "citations": [
                 "Yang J, Shi R, Wei D, et al. MedMNIST v2 - A large-scale lightweight benchmark for 2D and 3D "
@@ -403,10 +537,12 @@ def write_manifest(out, summary):
         },
         "training": {
             "script": "train.py",
-            "architecture": "ensemble of %d small residual CNNs (width %d, %d parameters in total), "
+            "architecture": "ensemble of %d small residual CNNs%s (width %d, %d parameters in total), "
                             "TTA: identity + horizontal flip, logits averaged%s" %
-                            (len(summary["seeds"]), summary.get("width", 16), summary["parameters"],
-                             "; per-image input standardisation" if instance else ""),
+                            (len(summary["seeds"]), " (one per cross-validation fold)" if folds else "",
+                             summary.get("width", 16), summary["parameters"],
+                             "; per-image input standardisation" if instance else
+                             "; per-image rank equalisation of the input" if equalise else ""),
             "recipe": summary.get("recipe", "v1"),
             "seeds": summary["seeds"],
             "epochs": summary["epochs"],
@@ -417,6 +553,8 @@ def write_manifest(out, summary):
             "validation": {k: {"value": v} for k, v in val.items()},
         },
     }
+    if "exportCheck" in summary:
+        manifest["metrics"]["exportCheck"] = {k: {"value": v} for k, v in summary["exportCheck"].items() if k != "split"}
     if "test" in previous.get("metrics", {}) and previous.get("sha256") == summary["sha256"]:
         manifest["metrics"]["test"] = previous["metrics"]["test"]
     with open(path, "w") as f:
@@ -438,6 +576,9 @@ def main():
     torch.use_deterministic_algorithms(True)
     np.random.seed(0)
     data = np.load(args.data)
+    if RECIPES[args.recipe]["folds"]:
+        main_cv(args, data)
+        return
     xtr = (data["train_images"].astype(np.float32) / 255.0)[:, None]
     ytr = data["train_labels"].reshape(-1).astype(np.int64)
     xva_all = (data["val_images"].astype(np.float32) / 255.0)[:, None]
@@ -478,32 +619,14 @@ def main():
     val = metrics_at(pva, yva, threshold)
     print(f"ensemble val: {val}; threshold {threshold:.4f}; training {time.time() - t0:.0f}s", flush=True)
 
-    onnx_path = os.path.join(args.out, "model.onnx")
-    torch.onnx.export(model, torch.zeros(1, 1, 28, 28), onnx_path, input_names=["image"],
-                      output_names=["pneumonia_probability"], opset_version=13, do_constant_folding=True,
-                      dynamic_axes={"image": {0: "batch"}, "pneumonia_probability": {0: "batch"}})
-    import onnx
-    onnx.checker.check_model(onnx.load(onnx_path))
-    with open(onnx_path, "rb") as f:
-        sha = hashlib.sha256(f.read()).hexdigest()
-    summary = {
-        "sha256": sha,
+    export(model, args, {
         "threshold": threshold,
         "validation": val,
         "seeds": args.seeds,
         "epochs": args.epochs,
         "trainingSeconds": round(time.time() - t0),
-        "torch": torch.__version__,
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "width": args.width,
-        "recipe": args.recipe,
         "robustValidation": robust,
-    }
-    with open(os.path.join(args.out, "training-summary.json"), "w") as f:
-        json.dump(summary, f, indent=2)
-        f.write("\n")
-    print(json.dumps(summary, indent=2), flush=True)
-    write_manifest(args.out, summary)
+    })
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ public sealed class ClinicalAnalysersTests(ClinicalStudies service, ITestOutputH
         foreach (var (_, path, _) in ClinicalStudies.Signals.Where(s => !s.Name.StartsWith("audiogram", StringComparison.Ordinal)))
         {
             var codes = Codes(await CompletedBundleAsync(path));
-            Assert.Superset(new HashSet<string> { "http://loinc.org|8867-4", "http://loinc.org|8625-6", "http://loinc.org|8633-4", "http://loinc.org|8634-2", "http://loinc.org|8636-7" }, codes);
+            Assert.Superset(new HashSet<string> { "http://loinc.org|8867-4", "http://loinc.org|8625-6", "http://loinc.org|8633-0", "http://loinc.org|8634-8", "http://loinc.org|76635-2", "http://loinc.org|76634-5" }, codes);
         }
     }
 

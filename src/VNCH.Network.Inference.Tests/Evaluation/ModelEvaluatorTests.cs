@@ -58,13 +58,15 @@ public class ModelEvaluatorTests(CommittedModel committed, ITestOutputHelper out
     [Fact]
     public void ValidationSplit_AgreesWithTraining()
     {
-        // The training script measured validation metrics in PyTorch (duplicates of train removed); the C# path over
-        // the full validation split must tell the same story, or the preprocessing/export differs from training.
+        // The training script scored the validation split in PyTorch; the C# path over the same images must tell the
+        // same story, or the preprocessing/export differs from training. A cross-validated model (ADR 0044) was fitted
+        // on the validation images, so its script records the whole split's AUC as an export check, not a metric.
         var report = new ModelEvaluator(committed.Model).EvaluateNpz(DataSet, "val");
-        var training = committed.Model.Manifest.Metrics["validation"];
+        var metrics = committed.Model.Manifest.Metrics;
+        var pytorchAuc = metrics.TryGetValue("exportCheck", out var check) ? check["auc"].Value : metrics["validation"]["auc"].Value;
 
         Assert.Equal(524, report.Cases);
-        Assert.True(Math.Abs(report.Auc.Value - training["auc"].Value) < 0.005, $"C# val AUC {report.Auc.Value}, PyTorch {training["auc"].Value}");
+        Assert.True(Math.Abs(report.Auc.Value - pytorchAuc) < 0.005, $"C# val AUC {report.Auc.Value}, PyTorch {pytorchAuc}");
     }
 
     [Fact]

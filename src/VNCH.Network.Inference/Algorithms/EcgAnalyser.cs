@@ -30,11 +30,13 @@ public sealed class EcgAnalyser : IAnalyser
         "1.2.840.10008.5.1.4.1.1.9.1.3",
     };
 
+    // Global (all-lead) LOINC interval codes; docs/adr/0060 gives the sources. Loinc.HasValidCheckDigit guards typos.
     public static CodedConcept HeartRate { get; } = new(CodeSystems.Loinc, "8867-4", "Heart rate");
     public static CodedConcept PrInterval { get; } = new(CodeSystems.Loinc, "8625-6", "P-R Interval");
-    public static CodedConcept QrsDuration { get; } = new(CodeSystems.Loinc, "8633-4", "QRS duration");
-    public static CodedConcept QtInterval { get; } = new(CodeSystems.Loinc, "8634-2", "Q-T Interval");
-    public static CodedConcept QtcInterval { get; } = new(CodeSystems.Loinc, "8636-7", "QTc interval");
+    public static CodedConcept QrsDuration { get; } = new(CodeSystems.Loinc, "8633-0", "QRS duration");
+    public static CodedConcept QtInterval { get; } = new(CodeSystems.Loinc, "8634-8", "Q-T interval");
+    public static CodedConcept QtcBazett { get; } = new(CodeSystems.Loinc, "76635-2", "Q-T interval corrected based on Bazett formula");
+    public static CodedConcept QtcFridericia { get; } = new(CodeSystems.Loinc, "76634-5", "Q-T interval corrected based on Fridericia formula");
     public static CodedConcept RrMedian { get; } = new(LocalCodeSystem, "ecg-rr-median", "Median R-R interval");
 
     public AnalyserDescriptor Descriptor { get; } = ClinicalAlgorithm.Descriptor(Id, EcgAnalyzer.AlgorithmName);
@@ -107,8 +109,10 @@ public sealed class EcgAnalyser : IAnalyser
         Add(PrInterval, intervals.PrMs, "ms", limits.PrLowMs, limits.PrHighMs);
         Add(QrsDuration, intervals.QrsMs, "ms", null, limits.QrsUpperMs);
         Add(QtInterval, intervals.QtMs, "ms", null, null);
-        Add(QtcInterval, intervals.QtcBazettMs, "ms", null, limits.QtcBazettUpperMs,
+        Add(QtcBazett, intervals.QtcBazettMs, "ms", null, limits.QtcBazettUpperMs,
             critical: intervals.QtcBazettMs >= PediatricEcgNorms.CriticalQtcMs);
+        // The pediatric limits are published for Bazett only, so Fridericia is reported without a reference range.
+        Add(QtcFridericia, intervals.QtcFridericiaMs, "ms", null, null);
         return findings;
     }
 
