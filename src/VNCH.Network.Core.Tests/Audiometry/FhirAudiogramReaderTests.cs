@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VNCH.Network.Contracts.Fhir;
+using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Audiometry;
 using VNCH.Network.Core.Features.Records;
 using VNCH.Network.Signals;
@@ -13,6 +14,15 @@ namespace VNCH.Network.Core.Tests.Audiometry;
 public sealed class FhirAudiogramReaderTests
 {
     private const string Local = AudiometryCodes.System;
+
+    [Fact]
+    public void The_loinc_threshold_table_has_valid_check_digits_and_one_code_per_ear_and_frequency()
+    {
+        Assert.All(AudiometryCodes.LoincHearingThresholds.Keys, code => Assert.True(Loinc.HasValidCheckDigit(code), code));
+        Assert.Equal(22, AudiometryCodes.LoincHearingThresholds.Values.Distinct().Count());
+        Assert.Equal("89016-0", AudiometryCodes.LoincHearingThreshold(Ear.Left, 1000)!.Code);
+        Assert.Null(AudiometryCodes.LoincHearingThreshold(Ear.Right, 125));
+    }
 
     [Fact]
     public void The_shipped_example_bundle_is_the_json_example_written_as_fhir_and_is_valid_r4()
