@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using VNCH.Network.Benchmarks.Audiometry;
 using VNCH.Network.Benchmarks.Dicom;
 using VNCH.Network.Benchmarks.Ecg;
 using VNCH.Network.Benchmarks.Inference;
@@ -19,6 +20,8 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["inference"] = _ => InferenceBench.RunOnce(),
     ["inference-bdn"] = Run<InferenceBench>,
     ["ingest"] = IngestBench.Run,
+    ["audiogram"] = _ => AudiogramBench.RunOnce(),
+    ["audiogram-bdn"] = Run<AudiogramBench>,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))
