@@ -96,7 +96,7 @@ public sealed class ClinicalAnalysersTests(ClinicalStudies service, ITestOutputH
         var right = observations.Single(o => o.Code.Coding[0].Code == "pta4-right");
         var pta = Assert.IsType<Quantity>(right.Value);
         Assert.Equal(32.5m, pta.Value);
-        Assert.Equal("dB[HL]", pta.Code);
+        Assert.Equal("dB{HL}", pta.Code);
         var grade = observations.Single(o => o.Code.Coding[0].Code == "who-hearing-grade");
         Assert.Equal("who-2021-normal", Assert.IsType<CodeableConcept>(grade.Value).Coding[0].Code);
     }

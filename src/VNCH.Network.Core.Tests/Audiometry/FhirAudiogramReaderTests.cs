@@ -123,7 +123,7 @@ public sealed class FhirAudiogramReaderTests
         { BundleWith(b => RemoveEntries(b, r => (string?)r["resourceType"] == "Patient")), "Bundle: no Patient resource" },
         { BundleWith(b => RemoveEntries(b, r => (string?)r["resourceType"] == "Observation")), "Bundle: no air-conduction hearing-threshold Observation in either ear" },
         { BundleWith(b => Entry(b, "patient").Remove("identifier")), "Patient/patient.identifier: required" },
-        { BundleWith(b => Entry(b, "right-air-500")["valueQuantity"]!["code"] = "dB[SPL]"), "Observation/right-air-500.valueQuantity: the unit must be UCUM 'dB[HL]' or 'dB{HL}' or 'dB'" },
+        { BundleWith(b => Entry(b, "right-air-500")["valueQuantity"]!["code"] = "dB[SPL]"), "Observation/right-air-500.valueQuantity: the unit must be UCUM 'dB{HL}' or 'dB[HL]' or 'dB'" },
         { BundleWith(b => Entry(b, "right-air-500")["valueQuantity"]!["system"] = "http://example.org/units"), "Observation/right-air-500.valueQuantity: the unit must be UCUM" },
         { BundleWith(b => Entry(b, "right-air-500")["valueQuantity"]!["value"] = 140), "Observation/right-air-500.valueQuantity: 140 dB HL is outside the audiometer range" },
         { BundleWith(b => Entry(b, "right-air-500")["valueQuantity"]!["comparator"] = "<"), "Observation/right-air-500.valueQuantity.comparator: only '>'" },

@@ -128,8 +128,8 @@ public class ClinicalAlgorithmTests(ITestOutputHelper output)
         Print(result);
 
         // docs/audiogram.md: right PTA 32.5 (conductive, type B), left 7.5 (type A); better ear left -> WHO normal.
-        Assert.Equal(new QuantityValue(32.5m, "dB[HL]"), Quantity(result, "pta4-right"));
-        Assert.Equal(new QuantityValue(7.5m, "dB[HL]"), Quantity(result, "pta4-left"));
+        Assert.Equal(new QuantityValue(32.5m, "dB{HL}"), Quantity(result, "pta4-right"));
+        Assert.Equal(new QuantityValue(7.5m, "dB{HL}"), Quantity(result, "pta4-left"));
         Assert.Equal("H", result.Findings.Single(f => f.Code.Code == "pta4-right").Interpretation!.Code);
         Assert.Equal("who-2021-normal", Coded(result, "who-hearing-grade").Code);
         Assert.Equal("44057004", Coded(result, "hearing-loss-type-right").Code);

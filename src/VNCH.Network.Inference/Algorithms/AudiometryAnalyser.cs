@@ -94,9 +94,9 @@ public sealed class AudiometryAnalyser : IAnalyser
             yield return new Finding
             {
                 Code = Pta(ear.Ear),
-                Value = new QuantityValue(Round(pta), "dB[HL]"),
+                Value = new QuantityValue(Round(pta), AudiometryCodes.DecibelHearingLevel),
                 Interpretation = Interpretation(pta < WhoNormalBelowDbHl ? "N" : "H"),
-                ReferenceRange = new ReferenceRange(null, (decimal)WhoNormalBelowDbHl, "dB[HL]",
+                ReferenceRange = new ReferenceRange(null, (decimal)WhoNormalBelowDbHl, AudiometryCodes.DecibelHearingLevel,
                     $"Normal below {WhoNormalBelowDbHl} dB HL ({WhoHearingGrading.Source})" + (ear.PtaIsLowerBound ? "; includes no-response thresholds: a lower bound" : "")),
                 InputInstanceUid = instanceUid,
             };

@@ -56,7 +56,7 @@ public sealed record ReferenceRange(decimal? Low, decimal? High, string? Unit, s
 [JsonDerivedType(typeof(ScoreValue), "score")]
 public abstract record FindingValue;
 
-/// <param name="Unit">UCUM code, e.g. <c>ms</c>, <c>/min</c>, <c>dB[HL]</c>.</param>
+/// <param name="Unit">UCUM code, e.g. <c>ms</c>, <c>/min</c>, <c>dB{HL}</c>.</param>
 public sealed record QuantityValue(decimal Value, string Unit) : FindingValue;
 
 public sealed record CodedValue(CodedConcept Concept) : FindingValue;

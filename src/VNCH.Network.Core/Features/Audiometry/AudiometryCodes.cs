@@ -25,14 +25,17 @@ public static class AudiometryCodes
     public const string ProbeTone = "probe-tone";
     public const string NoPeak = "no-peak";
 
-    /// <summary>The unit the network writes (as in its result records).</summary>
-    public const string DecibelHearingLevel = "dB[HL]";
+    /// <summary>
+    /// The unit the network writes, in thresholds and results: decibel with the UCUM annotation {HL}. UCUM has no
+    /// "[HL]" atom, so the common spelling dB[HL] is not valid UCUM and is only accepted on input.
+    /// </summary>
+    public const string DecibelHearingLevel = "dB{HL}";
 
     /// <summary>
-    /// Accepted threshold units: dB[HL] (the network's own spelling), dB{HL} (strict UCUM: [HL] is no UCUM atom, {HL}
-    /// an annotation) and dB (as HL7 PACIO examples send it; a LOINC hearing threshold is a hearing level by definition).
+    /// Accepted threshold units: dB{HL} (ours), dB[HL] (widespread, though not valid UCUM) and dB (as HL7 PACIO
+    /// examples send it; a LOINC hearing threshold is a hearing level by definition).
     /// </summary>
-    public static IReadOnlyList<string> HearingLevelUnits { get; } = [DecibelHearingLevel, "dB{HL}", "dB"];
+    public static IReadOnlyList<string> HearingLevelUnits { get; } = [DecibelHearingLevel, "dB[HL]", "dB"];
 
     public const string Hertz = "Hz";
     public const string Decapascal = "daPa";

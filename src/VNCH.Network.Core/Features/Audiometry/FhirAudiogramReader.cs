@@ -283,7 +283,7 @@ public static class FhirAudiogramReader
             list.Add(new PureToneThreshold(frequency.Value, level.Value, masked, noResponse));
         }
 
-        /// <summary>dB HL (UCUM dB[HL]); a comparator '&gt;' means no response at the highest level presented.</summary>
+        /// <summary>dB HL (UCUM dB{HL}); a comparator '&gt;' means no response at the highest level presented.</summary>
         private (double? Level, bool NoResponse) ThresholdValue(Observation observation, string at)
         {
             if (observation.Value is not Quantity quantity || quantity.Value is null)
