@@ -183,6 +183,47 @@ public sealed class FhirAudiogramReaderTests
         Assert.Equal(Clinical(Document()), Clinical(FhirAudiogramReader.Read(withByteOrderMark)));
     }
 
+    [Fact]
+    public void Hostile_input_gives_a_result_or_a_format_error_and_nothing_else()
+    {
+        // Deep nesting (System.Text.Json and Firely both limit depth), then seeded byte flips, insertions and
+        // truncations of the example: whatever happens, the only failure a caller may see is SignalFormatException.
+        var deep = Encoding.UTF8.GetBytes("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":" + new string('[', 100_000) + new string(']', 100_000) + "}");
+        Assert.Throws<SignalFormatException>(() => FhirAudiogramReader.Read(new MemoryStream(deep)));
+
+        var original = File.ReadAllBytes(BundlePath);
+        var random = new Random(20261126);
+        byte[] alphabet = "{}[]\":,0-9.eE\\ntfu\u0000"u8.ToArray();
+        for (var i = 0; i < 400; i++)
+        {
+            var bytes = original.ToList();
+            for (var edits = random.Next(1, 6); edits > 0; edits--)
+            {
+                var at = random.Next(bytes.Count);
+                switch (random.Next(3))
+                {
+                    case 0: bytes[at] = alphabet[random.Next(alphabet.Length)]; break;
+                    case 1: bytes.Insert(at, alphabet[random.Next(alphabet.Length)]); break;
+                    default: bytes.RemoveRange(at, bytes.Count - at); break;
+                }
+
+                if (bytes.Count == 0)
+                {
+                    break;
+                }
+            }
+
+            try
+            {
+                FhirAudiogramReader.Read(new MemoryStream(bytes.ToArray()));
+            }
+            catch (SignalFormatException)
+            {
+                // expected for most mutations
+            }
+        }
+    }
+
     /// <summary>What the analysis reads (the FHIR form carries the audiometer's make, model and serial number only).</summary>
     private static string Clinical(AudiogramDocument document) =>
         JsonSerializer.Serialize(new { document.Patient, document.TestDate, document.Right, document.Left });
