@@ -40,18 +40,7 @@ public sealed class AudiometryAnalyser : IAnalyser
         var start = Stopwatch.GetTimestamp();
         var instance = Applicable(subject)
             ?? throw new AnalysisRejectedException("no-applicable-instance", "The study holds no audiogram document.");
-        AudiogramDocument document;
-        await using (var stream = await instance.OpenAsync(cancellationToken))
-        {
-            try
-            {
-                document = AudiogramFormats.Read(instance.ContentType, stream);
-            }
-            catch (SignalFormatException ex)
-            {
-                throw new AnalysisRejectedException("audiogram-invalid", $"Instance {instance.InstanceUid}: {ex.Message}", ex);
-            }
-        }
+        var document = await ReadAsync(instance, stream => AudiogramFormats.Read(instance.ContentType, stream), "audiogram-invalid", cancellationToken);
 
         var analysis = AudiogramAnalyzer.Analyze(document);
         if (analysis.Grade is null)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Dicom;
 using VNCH.Network.Signals;
 
 namespace VNCH.Network.Inference.Algorithms;
@@ -34,6 +35,23 @@ public static class ClinicalAlgorithm
 
     public static AnalyserDescriptor Descriptor(string id, string displayName) =>
         new(id, Version, AnalyserKind.Algorithm, Sha256, displayName);
+
+    /// <summary>
+    /// Opens the instance and reads it. A document the reader refuses is rejected with <paramref name="reasonCode"/>
+    /// (retrying cannot help); storage failures propagate so the queue retries.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(SubjectInstance instance, Func<Stream, T> read, string reasonCode, CancellationToken cancellationToken)
+    {
+        await using var stream = await instance.OpenAsync(cancellationToken);
+        try
+        {
+            return read(stream);
+        }
+        catch (Exception ex) when (ex is SignalFormatException or DicomException)
+        {
+            throw new AnalysisRejectedException(reasonCode, $"Instance {instance.InstanceUid}: {ex.Message}", ex);
+        }
+    }
 
     public static CodedConcept Interpretation(string code) => code switch
     {

@@ -48,18 +48,8 @@ public sealed class EcgAnalyser : IAnalyser
         var start = Stopwatch.GetTimestamp();
         var instance = Applicable(subject)
             ?? throw new AnalysisRejectedException("no-applicable-instance", "The study holds no HL7 aECG or DICOM ECG waveform document.");
-        EcgRecording recording;
-        await using (var stream = await instance.OpenAsync(cancellationToken))
-        {
-            try
-            {
-                recording = IsAecg(instance) ? AecgReader.Read(stream) : DicomWaveformReader.Read(stream);
-            }
-            catch (Exception ex) when (ex is SignalFormatException or DicomException)
-            {
-                throw new AnalysisRejectedException("ecg-unreadable", $"Instance {instance.InstanceUid}: {ex.Message}", ex);
-            }
-        }
+        var recording = await ReadAsync<EcgRecording>(
+            instance, stream => IsAecg(instance) ? AecgReader.Read(stream) : DicomWaveformReader.Read(stream), "ecg-unreadable", cancellationToken);
 
         var analysis = EcgAnalyzer.Analyze(recording, subject.PatientAgeInDays, ToSex(subject.Sex));
         if (analysis.HeartRateBpm is null)
