@@ -18,11 +18,20 @@ public static class R4Validation
         return new Validator(source, new LocalTerminologyService(source.AsAsync()));
     });
 
+    // The shared resolver is not safe for concurrent first use: test classes validating in parallel saw "Unable to
+    // resolve reference to profile" now and then. Validation is test-only and fast once warm, so it is serialised.
+    private static readonly Lock Gate = new();
+
     /// <summary>Error and fatal issues (empty when valid).</summary>
     public static IReadOnlyList<string> Errors(string json)
     {
         var resource = FhirJson.Parse<Resource>(json);
-        var outcome = Instance.Value.Validate(resource);
+        OperationOutcome outcome;
+        lock (Gate)
+        {
+            outcome = Instance.Value.Validate(resource);
+        }
+
         return outcome.Issue
             .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
             .Select(i => $"{i.Severity} {string.Join(",", i.Expression)}: {i.Details?.Text ?? i.Diagnostics}")
