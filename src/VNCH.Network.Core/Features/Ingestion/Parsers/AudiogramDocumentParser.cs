@@ -20,24 +20,24 @@ public sealed class AudiogramDocumentParser : IStudyDocumentParser
         || (JsonHead.IsUndeclaredJson(mediaType) && JsonHead.IsObject(head) && !JsonHead.IsFhirResource(head));
 
     public Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken) =>
-        Task.FromResult(Describe(Read(() => AudiogramReader.Read(content)), MediaType));
+        Task.FromResult(Parse(() => AudiogramReader.Read(content), MediaType));
 
-    /// <summary>Runs a reader, turning its format error into a rejection with every problem listed.</summary>
-    internal static AudiogramDocument Read(Func<AudiogramDocument> reader)
+    /// <summary>
+    /// What ingestion records of an audiogram, whichever form it came in; a format error becomes a rejection with
+    /// every problem listed.
+    /// </summary>
+    internal static ParsedDocument Parse(Func<AudiogramDocument> read, string contentType)
     {
+        AudiogramDocument document;
         try
         {
-            return reader();
+            document = read();
         }
         catch (SignalFormatException ex)
         {
             throw new DocumentRejectedException(IngestReasons.CannotUnderstand, ex.Message, ex);
         }
-    }
 
-    /// <summary>What ingestion records of an audiogram, whichever form it came in.</summary>
-    internal static ParsedDocument Describe(AudiogramDocument document, string contentType)
-    {
         var patient = document.Patient;
         var issuer = string.IsNullOrWhiteSpace(patient.Issuer) ? DicomDocumentParser.DefaultIssuer : patient.Issuer;
         var visit = $"audiogram:{issuer}|{patient.Id}|{document.TestDate:yyyy-MM-dd}";

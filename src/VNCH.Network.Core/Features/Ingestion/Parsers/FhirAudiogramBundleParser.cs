@@ -15,6 +15,5 @@ public sealed class FhirAudiogramBundleParser : IStudyDocumentParser
         || (JsonHead.IsUndeclaredJson(mediaType) && JsonHead.IsFhirResource(head));
 
     public Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken) =>
-        Task.FromResult(AudiogramDocumentParser.Describe(
-            AudiogramDocumentParser.Read(() => FhirAudiogramReader.Read(content)), FhirAudiogramReader.MediaType));
+        Task.FromResult(AudiogramDocumentParser.Parse(() => FhirAudiogramReader.Read(content), FhirAudiogramReader.MediaType));
 }
