@@ -322,9 +322,7 @@ def train_member(seed, xtr, ytr, xva, yva, args, resume_path=None):
                         "gen": g.get_state(), "rng": torch.get_rng_state(), "epoch": epoch + 1}, resume_path)
         if epoch % 4 == 3 or epoch == args.epochs - 1:
             model.eval()
-            with torch.no_grad():
-                p = np.concatenate([torch.sigmoid(model(normalise(torch.from_numpy(xva[i:i + 256]), recipe["norm"])))
-                                    .numpy()[:, 0] for i in range(0, len(xva), 256)])
+            p = predict(lambda x: torch.sigmoid(model(normalise(x, recipe["norm"]))), xva)
             print(f"seed {seed} epoch {epoch + 1}: loss {total / len(xt):.4f} val AUC {auc(p, yva):.4f} "
                   f"({time.time() - t0:.1f}s/epoch)", flush=True)
     model.eval()
