@@ -22,6 +22,10 @@ public static class ApiProblems
         Problem(StatusCodes.Status403Forbidden, "tenant-ambiguous", "Ambiguous hospital for this caller",
             "The caller's token maps to more than one hospital; the request is refused.");
 
+    public static IResult NotForTenantKind(Core.Features.Tenancy.TenantKind kind) =>
+        Problem(StatusCodes.Status403Forbidden, "not-for-tenant-kind", "Not available to this kind of tenant",
+            $"A tenant of kind '{Core.Features.Tenancy.TenantKinds.Name(kind)}' may read aggregate reports and its own audit trail only.");
+
     public static IResult StudyNotFound(string id) =>
         Problem(StatusCodes.Status404NotFound, "study-not-found", "Study not found", $"There is no study '{id}'.");
 

@@ -46,7 +46,14 @@ public static class ApiPipeline
             return resolution.Status == TenantResolutionStatus.Ambiguous ? ApiProblems.TenantAmbiguous() : ApiProblems.TenantNotMapped();
         }
 
-        var caller = new Caller(resolution.Tenant!.Id, subject, roles, correlationId);
+        var tenant = resolution.Tenant!;
+        if (!tenant.MayUse(route.RequiredRole!))
+        {
+            await AuditDeniedAsync(http, route, subject, tenant.Id, $"not for a tenant of kind {TenantKinds.Name(tenant.Kind)}", correlationId);
+            return ApiProblems.NotForTenantKind(tenant.Kind);
+        }
+
+        var caller = new Caller(tenant.Id, subject, roles, correlationId);
         return await route.Handler(new ApiRequestContext(http, caller));
     }
 

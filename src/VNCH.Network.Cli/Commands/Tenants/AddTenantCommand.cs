@@ -26,12 +26,26 @@ public sealed class AddTenantCommand : AsyncCommand<AddTenantCommand.Settings>
         [Description("Client application id (azp/appid claim) acting for this hospital.")]
         public string[] ClientApps { get; init; } = [];
 
+        [CommandOption("--kind <KIND>")]
+        [Description("hospital (default) or association (reports only, never a study).")]
+        public string Kind { get; init; } = "hospital";
+
+        [CommandOption("--province <PROVINCE>")]
+        [Description("The hospital's province, a reporting dimension (e.g. \"Hà Nội\").")]
+        public string? Province { get; init; }
+
+        [CommandOption("--facility-code <CODE>")]
+        [Description("The code national systems (DHIS2 org unit) use for this facility.")]
+        public string? FacilityCode { get; init; }
+
         public override ValidationResult Validate() =>
             !Core.Features.Tenancy.TenantId.TryParse(TenantId, out _)
                 ? ValidationResult.Error($"'{TenantId}' is not a valid tenant id (lower-case letters, digits and '-', 2-64 characters).")
                 : string.IsNullOrWhiteSpace(Name)
                     ? ValidationResult.Error("--name is required.")
-                    : ValidationResult.Success();
+                    : !TenantKinds.TryParse(Kind, out _)
+                        ? ValidationResult.Error($"--kind must be hospital or association, not '{Kind}'.")
+                        : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -44,7 +58,16 @@ public sealed class AddTenantCommand : AsyncCommand<AddTenantCommand.Settings>
         var mappings = new List<TenantMapping> { new(TenantMappingKind.HospitalClaim, id.Value) };
         mappings.AddRange(settings.EntraTenants.Select(t => new TenantMapping(TenantMappingKind.EntraTenant, t)));
         mappings.AddRange(settings.ClientApps.Select(a => new TenantMapping(TenantMappingKind.ClientApplication, a)));
-        await directory.UpsertAsync(new Tenant { Id = id, Name = settings.Name!.Trim(), Mappings = mappings }, cancellationToken);
+        TenantKinds.TryParse(settings.Kind, out var kind);
+        await directory.UpsertAsync(new Tenant
+        {
+            Id = id,
+            Name = settings.Name!.Trim(),
+            Kind = kind,
+            Province = string.IsNullOrWhiteSpace(settings.Province) ? null : settings.Province.Trim(),
+            FacilityCode = string.IsNullOrWhiteSpace(settings.FacilityCode) ? null : settings.FacilityCode.Trim(),
+            Mappings = mappings,
+        }, cancellationToken);
         Directory.CreateDirectory(Path.Combine(folder.Inbox, id.Value));
         AnsiConsole.MarkupLineInterpolated($"Tenant [bold]{id.Value}[/] ({settings.Name}) registered in {folder.TenantsFile}");
         return 0;

@@ -1,11 +1,19 @@
 namespace VNCH.Network.Core.Features.Tenancy;
 
-/// <summary>A hospital and the principals that act for it.</summary>
+/// <summary>A hospital (or the association) and the principals that act for it.</summary>
 public sealed record Tenant
 {
     public required TenantId Id { get; init; }
 
     public required string Name { get; init; }
+
+    public TenantKind Kind { get; init; } = TenantKind.Hospital;
+
+    /// <summary>The hospital's province (a reporting dimension); null when not registered.</summary>
+    public string? Province { get; init; }
+
+    /// <summary>The code national systems (DHIS2 org units) use for this facility; null when not registered.</summary>
+    public string? FacilityCode { get; init; }
 
     /// <summary>Claims that identify this hospital's callers (any one matching is enough).</summary>
     public IReadOnlyList<TenantMapping> Mappings { get; init; } = [];
