@@ -5,6 +5,7 @@ using VNCH.Network.Core;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Records;
+using VNCH.Network.Core.Features.Reporting;
 using VNCH.Network.Core.Features.Results;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
@@ -13,6 +14,7 @@ using VNCH.Network.Embedded.Audit;
 using VNCH.Network.Embedded.Events;
 using VNCH.Network.Embedded.Inbox;
 using VNCH.Network.Embedded.Records;
+using VNCH.Network.Embedded.Reporting;
 using VNCH.Network.Embedded.Storage;
 using VNCH.Network.Embedded.Studies;
 using VNCH.Network.Embedded.Tenancy;
@@ -37,7 +39,9 @@ public static class EmbeddedServiceCollectionExtensions
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<SqliteAuditSink>());
         services.AddSingleton<ITenantDirectory, JsonTenantDirectory>();
         services.AddSingleton<IEventPublisher, LoggingEventPublisher>();
+        services.AddSingleton<IReportingStore, SqliteReportingStore>();
         services.AddVnchCore();
+        services.AddVnchReporting();
         return services;
     }
 

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Tenancy;
+
+namespace VNCH.Network.Core.Features.Reporting;
+
+/// <summary>Keeps the cube in step with the study records: one study at a time, or a full rebuild.</summary>
+public sealed class ReportingProjector(IReportingStore store, ITenantDirectory tenants, ILogger<ReportingProjector> logger)
+{
+    private const int PageSize = 200;
+
+    /// <summary>Projects one final study (other states are ignored: the last final result stays reported).</summary>
+    public async Task ProjectAsync(Study study, CancellationToken cancellationToken)
+    {
+        if (!study.IsFinal)
+        {
+            return;
+        }
+
+        var hospital = await tenants.GetAsync(study.Tenant, cancellationToken);
+        if (hospital is null || hospital.Kind != TenantKind.Hospital)
+        {
+            logger.LogWarning("Study {Study} of {Tenant} is not reported: the tenant is not a registered hospital", study.Id, study.Tenant);
+            return;
+        }
+
+        var key = await store.GetOrCreatePseudonymKeyAsync(cancellationToken);
+        await store.UpsertAsync(StudyFactProjection.Project(study, hospital, key), cancellationToken);
+    }
+
+    /// <summary>The cube as the study records say it should be, read hospital by hospital.</summary>
+    public async Task<IReadOnlyList<StudyFact>> ComputeFromRecordsAsync(IStudyStore studies, CancellationToken cancellationToken)
+    {
+        var key = await store.GetOrCreatePseudonymKeyAsync(cancellationToken);
+        var facts = new List<StudyFact>();
+        foreach (var hospital in (await tenants.ListAsync(cancellationToken)).Where(t => t.Kind == TenantKind.Hospital))
+        {
+            string? continuation = null;
+            do
+            {
+                var page = await studies.QueryAsync(hospital.Id, new StudyQuery { PageSize = PageSize, ContinuationToken = continuation }, cancellationToken);
+                facts.AddRange(page.Items.Where(s => s.IsFinal).Select(s => StudyFactProjection.Project(s, hospital, key)));
+                continuation = page.ContinuationToken;
+            }
+            while (continuation is not null);
+        }
+
+        return facts;
+    }
+
+    /// <summary>Rebuilds the whole cube from the study records.</summary>
+    public async Task<int> RebuildAsync(IStudyStore studies, CancellationToken cancellationToken)
+    {
+        var facts = await ComputeFromRecordsAsync(studies, cancellationToken);
+        await store.ReplaceAllAsync(facts, cancellationToken);
+        logger.LogInformation("Reporting cube rebuilt from {Count} final studies", facts.Count);
+        return facts.Count;
+    }
+
+    /// <summary>Compares the stored cube with the records: how many contributions are missing, stale or extra.</summary>
+    public async Task<CubeVerification> VerifyAsync(IStudyStore studies, CancellationToken cancellationToken)
+    {
+        var expected = (await ComputeFromRecordsAsync(studies, cancellationToken)).ToDictionary(f => f.Key);
+        var stored = (await store.ListAsync(cancellationToken)).ToDictionary(f => f.Key);
+        return new CubeVerification(
+            expected.Count,
+            expected.Keys.Count(k => !stored.ContainsKey(k)),
+            expected.Count(e => stored.TryGetValue(e.Key, out var s) && !s.Equivalent(e.Value)),
+            stored.Keys.Count(k => !expected.ContainsKey(k)));
+    }
+}
+
+public sealed record CubeVerification(int Studies, int Missing, int Stale, int Extra)
+{
+    public bool Consistent => Missing == 0 && Stale == 0 && Extra == 0;
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VNCH.Network.Core.Features.Studies;
+
+namespace VNCH.Network.Core.Features.Reporting;
+
+public static class ReportingServiceCollectionExtensions
+{
+    /// <summary>
+    /// The reporting feature over an already registered <see cref="IReportingStore"/> and <see cref="IStudyStore"/>:
+    /// wraps the study store so final studies reach the cube. Call after the host's adapters.
+    /// </summary>
+    public static IServiceCollection AddVnchReporting(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ReportingProjector)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<ReportingProjector>();
+        var studies = services.LastOrDefault(d => d.ServiceType == typeof(IStudyStore))
+            ?? throw new InvalidOperationException("Register an IStudyStore adapter before AddVnchReporting.");
+
+        services.Remove(studies);
+        services.AddSingleton<IStudyStore>(sp => new ReportingStudyStore(
+            Resolve(sp, studies), sp.GetRequiredService<ReportingProjector>(), sp.GetRequiredService<ILogger<ReportingStudyStore>>()));
+        return services;
+    }
+
+    private static IStudyStore Resolve(IServiceProvider services, ServiceDescriptor descriptor) =>
+        descriptor.ImplementationInstance as IStudyStore
+        ?? descriptor.ImplementationFactory?.Invoke(services) as IStudyStore
+        ?? (IStudyStore)ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
+}

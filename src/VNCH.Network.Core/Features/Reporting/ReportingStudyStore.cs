@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Tenancy;
+
+namespace VNCH.Network.Core.Features.Reporting;
+
+/// <summary>
+/// Feeds the cube from the study store itself: every save that leaves a study in a final state (analysis finished,
+/// rejected at ingestion or analysis, failed, no analyser) is projected, so no handler has to remember to. A failed
+/// projection never fails the save: the periodic rebuild-and-verify repairs the cube.
+/// </summary>
+public sealed class ReportingStudyStore(IStudyStore inner, ReportingProjector projector, ILogger<ReportingStudyStore> logger) : IStudyStore
+{
+    public Task<Study?> GetAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
+        inner.GetAsync(tenant, studyId, cancellationToken);
+
+    public async Task SaveAsync(Study study, CancellationToken cancellationToken)
+    {
+        await inner.SaveAsync(study, cancellationToken);
+        if (!study.IsFinal)
+        {
+            return;
+        }
+
+        try
+        {
+            await projector.ProjectAsync(study, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Projecting study {Study} of {Tenant} into the reporting cube failed; the next rebuild repairs it", study.Id, study.Tenant);
+        }
+    }
+
+    public Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken) =>
+        inner.FindInstanceAsync(tenant, instanceUid, cancellationToken);
+
+    public Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken) =>
+        inner.QueryAsync(tenant, query, cancellationToken);
+}
