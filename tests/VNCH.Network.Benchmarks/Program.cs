@@ -4,6 +4,7 @@ using VNCH.Network.Benchmarks.Dicom;
 using VNCH.Network.Benchmarks.Ecg;
 using VNCH.Network.Benchmarks.Inference;
 using VNCH.Network.Benchmarks.Pixels;
+using VNCH.Network.Benchmarks.Reporting;
 using VNCH.Network.Benchmarks.Service;
 
 // One-shot benchmark commands print figures quickly; the *-bdn variants run BenchmarkDotNet.
@@ -22,6 +23,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["ingest"] = IngestBench.Run,
     ["audiogram"] = _ => AudiogramBench.RunOnce(),
     ["audiogram-bdn"] = Run<AudiogramBench>,
+    ["reporting"] = ReportingBench.Run,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))

@@ -1,0 +1,53 @@
+using VNCH.Network.Core.Features.Reporting.Disclosure;
+
+namespace VNCH.Network.Core.Tests.Reporting;
+
+/// <summary>The suppressor and the auditor on a table small enough to reason about by hand.</summary>
+public sealed class GaussianSuppressionTests
+{
+    // A 2x2 table a b / c d over four inner cells, with its row, column and grand totals.
+    private static readonly SparseVector A = V(0), B = V(1), C = V(2), D = V(3);
+    private static readonly SparseVector Row1 = V(0, 1), Row2 = V(2, 3), Col1 = V(0, 2), Col2 = V(1, 3), Total = V(0, 1, 2, 3);
+
+    private static SparseVector V(params int[] cells) => SparseVector.From(cells.Select(c => new KeyValuePair<int, long>(c, 1)));
+
+    [Fact]
+    public void One_small_interior_cell_costs_the_other_three_interior_cells_and_keeps_every_margin()
+    {
+        var suppression = new GaussianSuppression();
+        Assert.True(suppression.Protect(A));
+
+        var published = new[] { (1, Total), (2, Row1), (3, Row2), (4, Col1), (5, Col2), (6, B), (7, C), (8, D) }
+            .Where(c => suppression.TryPublish(c.Item2)).Select(c => c.Item1).ToList();
+
+        Assert.Equal([1, 2, 3, 4, 5], published);
+        Assert.Empty(LinearDisclosureAuditor.Derivable([Total, Row1, Row2, Col1, Col2], [A, B, C, D]));
+    }
+
+    [Fact]
+    public void The_auditor_finds_a_cell_recoverable_as_a_total_minus_its_published_parts()
+    {
+        Assert.Equal([0], LinearDisclosureAuditor.Derivable([Row1, B], [A]));
+        Assert.Equal([0], LinearDisclosureAuditor.Derivable([Total, Row2, Col2, C], [A]).Take(1)); // a = total - row2 - b, b = col2 - d, d = row2 - c
+        Assert.Empty(LinearDisclosureAuditor.Derivable([Total, Row1, Col1], [A]));
+    }
+
+    [Fact]
+    public void Known_cells_from_an_earlier_release_count_against_the_candidates()
+    {
+        var suppression = new GaussianSuppression();
+        suppression.AddKnown(Row1);
+        Assert.True(suppression.Protect(A));
+        Assert.False(suppression.TryPublish(B)); // a = row1 - b
+        Assert.False(new GaussianSuppression().Protect(SparseVector.From([])));
+    }
+
+    [Fact]
+    public void Field_arithmetic_is_exact_for_negative_coefficients_and_inverses()
+    {
+        var difference = SparseVector.From([new(0, 1), new(1, -1)]);
+        Assert.Equal(SparseVector.Prime - 1, difference[1]);
+        Assert.Equal(1, 12345 * SparseVector.Inverse(12345) % SparseVector.Prime);
+        Assert.True(difference.Subtract(1, A).Subtract(-1, B).IsZero);
+    }
+}

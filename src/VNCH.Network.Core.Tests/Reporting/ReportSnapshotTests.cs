@@ -1,0 +1,176 @@
+using VNCH.Network.Contracts.Reporting;
+using VNCH.Network.Core.Features.Reporting;
+using VNCH.Network.Core.Features.Reporting.Disclosure;
+using VNCH.Network.Core.Features.Tenancy;
+
+namespace VNCH.Network.Core.Tests.Reporting;
+
+/// <summary>Shared: one generated network of 2,100 studies, its facts and its snapshot (built once, it is not cheap).</summary>
+public sealed class GeneratedSnapshot
+{
+    public GeneratedSnapshot()
+    {
+        Network = new GeneratedNetwork(2100);
+        var key = new byte[32];
+        Facts = Network.Studies.Select(s => StudyFactProjection.Project(s, Network.Hospitals.Single(h => h.Id == s.Tenant), key)).ToList();
+        Snapshot = ReportSnapshotBuilder.Build(Facts, null, Rules, new DateTimeOffset(2027, 1, 10, 0, 0, 0, TimeSpan.Zero));
+    }
+
+    public static DisclosureOptions Rules { get; } = new();
+
+    public GeneratedNetwork Network { get; }
+
+    public List<StudyFact> Facts { get; }
+
+    public ReportSnapshot Snapshot { get; }
+
+    /// <summary>Brute force, written apart from the builder: the facts a cell counts.</summary>
+    public static IEnumerable<StudyFact> Matching(IEnumerable<StudyFact> facts, ReportCell cell) =>
+        facts.Where(f => ReportingPeriods.Of(f.Date, cell.Grain).Code == cell.Period
+            && Is(cell.Province, f.Province) && Is(cell.Hospital, f.Hospital) && Is(cell.Kind, f.Kind) && Is(cell.Modality, f.Modality)
+            && Is(cell.Outcome, f.Outcome) && Is(cell.AgeBand, AgeBands.Code(f.AgeBand)) && Is(cell.Sex, f.Sex)
+            && (cell.Table.StartsWith(ReportTables.FindingsPrefix, StringComparison.Ordinal)
+                ? f.Findings.Any(x => x.Indicator == cell.Table[ReportTables.FindingsPrefix.Length..] && Is(cell.Category, x.Category))
+                : cell.Category == ReportTables.Total));
+
+    private static bool Is(string cellValue, string factValue) => cellValue == ReportTables.Total || cellValue == factValue;
+}
+
+public sealed class ReportSnapshotTests(GeneratedSnapshot generated) : IClassFixture<GeneratedSnapshot>
+{
+    private ReportSnapshot Snapshot => generated.Snapshot;
+
+    [Fact]
+    public void Every_published_number_equals_a_brute_force_count_over_the_records()
+    {
+        var published = Snapshot.Cells.Where(c => c.Value.IsPublished).ToList();
+        Assert.True(published.Count > 1000, $"{published.Count} published cells");
+        foreach (var (cell, value) in published)
+        {
+            var matching = GeneratedSnapshot.Matching(generated.Facts, cell).ToList();
+            Assert.Equal(matching.Count, value.Studies);
+            Assert.Equal(matching.Select(f => f.Child).Distinct().Count(), value.Children);
+        }
+    }
+
+    [Fact]
+    public void No_published_cell_counts_1_to_9_studies_or_children_and_every_small_cell_is_suppressed()
+    {
+        Assert.All(Snapshot.Cells.Where(c => c.Value.IsPublished), c => Assert.True(c.Value.Studies >= 10 && c.Value.Children >= 10, c.Key.ToString()));
+        Assert.All(Snapshot.Cells.Where(c => c.Value.Studies < 10 || c.Value.Children < 10), c => Assert.False(c.Value.IsPublished));
+        Assert.Contains(Snapshot.Cells.Values, v => v.Status == CellStatus.SecondarySuppressed);
+    }
+
+    [Fact]
+    public void The_national_weekly_activity_table_is_published_for_every_week_including_w53()
+    {
+        var weeks = Snapshot.Cells.Where(c => c.Key.Table == "activity" && c.Key.Grain == PeriodGrain.Week && c.Key.Totals == 8).ToList();
+        Assert.Contains(weeks, c => c.Key.Period == "2026-W53");
+        Assert.All(weeks, c => Assert.True(c.Value.IsPublished, c.Key.Period));
+    }
+
+    [Fact]
+    public void A_total_minus_its_published_parts_never_leaves_exactly_one_suppressed_cell()
+    {
+        // The classic attack, dimension by dimension: a published margin whose breakdown has one hidden cell.
+        var byParent = new Dictionary<(ReportCell, string), List<CellValue>>();
+        foreach (var (cell, value) in Snapshot.Cells)
+        {
+            foreach (var parent in Parents(cell))
+            {
+                (byParent.TryGetValue(parent, out var list) ? list : byParent[parent] = []).Add(value);
+            }
+        }
+
+        foreach (var ((parent, _), children) in byParent)
+        {
+            if (Snapshot.Cells.TryGetValue(parent, out var total) && total.IsPublished)
+            {
+                Assert.NotEqual(1, children.Count(c => !c.IsPublished));
+            }
+        }
+    }
+
+    [Fact]
+    public void No_suppressed_cell_is_a_linear_combination_of_everything_published_rebuilt_study_by_study()
+    {
+        // The attacker's view, built without the snapshot's inner cells: one variable per study.
+        var index = generated.Facts.Select((f, i) => (f.Key, i)).ToDictionary(p => p.Key, p => p.i);
+        SparseVector Column(ReportCell cell) => SparseVector.From(GeneratedSnapshot.Matching(generated.Facts, cell).Select(f => new KeyValuePair<int, long>(index[f.Key], 1)));
+
+        var weekly = Snapshot.Cells.Where(c => c.Key.Grain is PeriodGrain.Month or PeriodGrain.Quarter or PeriodGrain.Year || c.Key.Period is "2026-W48" or "2026-W49" or "2026-W44" or "2026-W53" or "2027-W01").ToList();
+        var known = weekly.Where(c => c.Value.IsPublished).Select(c => Column(c.Key));
+        var hidden = weekly.Where(c => !c.Value.IsPublished && c.Key.Period is "2026-11" or "2026-W48" or "2026-W49" or "2026-12" or "2026-W53").Select(c => Column(c.Key)).ToList();
+
+        Assert.NotEmpty(hidden);
+        Assert.Empty(LinearDisclosureAuditor.Derivable(known, hidden));
+    }
+
+    [Fact]
+    public void The_threshold_is_configuration_never_below_5()
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(new DisclosureOptions { Threshold = 4 }, new(new DisclosureOptions { Threshold = 4 }), results, true));
+        Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(new DisclosureOptions { Threshold = 5 }, new(new DisclosureOptions { Threshold = 5 }), results, true));
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(new DisclosureOptions { RateMinimumDenominator = 19 }, new(new DisclosureOptions { RateMinimumDenominator = 19 }), results, true));
+    }
+
+    [Fact]
+    public void A_later_snapshot_lists_revised_periods_and_subtracting_two_snapshots_isolates_nobody()
+    {
+        var late = generated.Facts.Where(f => f.Date.Month == 11 && f.Date.Day == 24).Take(2).Select(f => f.Key).ToHashSet();
+        var first = ReportSnapshotBuilder.Build(generated.Facts.Where(f => !late.Contains(f.Key)).ToList(), null, GeneratedSnapshot.Rules, Snapshot.AsOf.AddDays(-1));
+        var changed = generated.Facts.First(f => f.Date.Month == 3 && f.Findings.Count > 0 && !late.Contains(f.Key));
+        var moved = changed with { Findings = [changed.Findings[0] with { Category = changed.Findings[0].Category == "normal" ? "pneumonia" : "normal" }], Version = changed.Version.AddDays(1) };
+        var secondFacts = generated.Facts.Select(f => f.Key == changed.Key ? moved : f).ToList();
+        var second = ReportSnapshotBuilder.Build(secondFacts, first, GeneratedSnapshot.Rules, Snapshot.AsOf);
+
+        Assert.Contains("week:2026-W48", second.RevisedPeriods);
+        Assert.Contains("month:2026-11", second.RevisedPeriods);
+        Assert.Contains("month:2026-03", second.RevisedPeriods);
+        Assert.DoesNotContain("month:2026-07", second.RevisedPeriods);
+
+        // Any cell shown in both snapshots changed by zero studies or by at least the threshold.
+        var oldFacts = first.Facts.ToDictionary(f => f.Key);
+        foreach (var (cell, value) in second.Cells.Where(c => c.Value.IsPublished))
+        {
+            if (first.Cells.GetValueOrDefault(cell)?.IsPublished != true)
+            {
+                continue;
+            }
+
+            var now = GeneratedSnapshot.Matching(secondFacts, cell).Select(f => f.Key).ToHashSet();
+            var before = GeneratedSnapshot.Matching(first.Facts, cell).Select(f => f.Key).ToHashSet();
+            var movers = now.Except(before).Count() + before.Except(now).Count();
+            Assert.True(movers == 0 || movers >= GeneratedSnapshot.Rules.Threshold, $"{cell}: {movers} studies entered or left");
+        }
+    }
+
+    /// <summary>The cell's parent along each dimension it breaks down (hospital within province within the nation).</summary>
+    private static IEnumerable<(ReportCell, string)> Parents(ReportCell cell)
+    {
+        const string T = ReportTables.Total;
+        if (cell.Hospital != T)
+        {
+            yield return (cell with { Hospital = T }, "hospital");
+        }
+        else if (cell.Province != T)
+        {
+            yield return (cell with { Province = T }, "province");
+        }
+
+        var others = new (string Name, bool Broken, ReportCell Parent)[]
+        {
+            ("kind", cell.Kind != T, cell with { Kind = T }),
+            ("modality", cell.Modality != T, cell with { Modality = T }),
+            ("outcome", cell.Outcome != T, cell with { Outcome = T }),
+            ("ageBand", cell.AgeBand != T, cell with { AgeBand = T }),
+            ("sex", cell.Sex != T, cell with { Sex = T }),
+            ("category", cell.Category != T, cell with { Category = T }),
+        };
+        foreach (var (name, broken, parent) in others.Where(o => o.Broken))
+        {
+            yield return (parent, name);
+        }
+    }
+}
