@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using VNCH.Network.Embedded.Storage;
 using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Embedded.Storage;
 using VNCH.Network.Embedded.Tenancy;
 
 namespace VNCH.Network.Cli.Commands.Tenants;
