@@ -31,6 +31,14 @@ public static class HttpApiFunctions
     public static Task<IActionResult> GetStudyFhir([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies/{id}/fhir")] HttpRequest request) =>
         ServeAsync("studies-fhir", request);
 
+    [Function("reports-network")]
+    public static Task<IActionResult> NetworkReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/reports/network")] HttpRequest request) =>
+        ServeAsync("reports-network", request);
+
+    [Function("reports-series")]
+    public static Task<IActionResult> SeriesReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/reports/series")] HttpRequest request) =>
+        ServeAsync("reports-series", request);
+
     [Function("audit-list")]
     public static Task<IActionResult> ListAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audit")] HttpRequest request) =>
         ServeAsync("audit-list", request);

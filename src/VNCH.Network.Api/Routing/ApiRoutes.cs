@@ -1,5 +1,6 @@
 using VNCH.Network.Api.Features.Audit;
 using VNCH.Network.Api.Features.Health;
+using VNCH.Network.Api.Features.Reports;
 using VNCH.Network.Api.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 
@@ -24,6 +25,10 @@ public static class ApiRoutes
             "One study: status with reason and timestamps, instances, findings with analyser id, version and scores."),
         new("studies-fhir", "GET", "/api/v1/studies/{id}/fhir", Roles.StudiesRead, GetStudyFhirEndpoint.Handle,
             "The study's FHIR R4 resources as a collection Bundle (application/fhir+json)."),
+        new("reports-network", "GET", "/api/v1/reports/network", Roles.ReportsRead, NetworkReportEndpoint.Handle,
+            "De-identified network statistics: cells of one published table (table or finding, grain, from, to, groupBy, filters); JSON or text/csv; suppressed cells carry no numbers."),
+        new("reports-series", "GET", "/api/v1/reports/series", Roles.ReportsRead, SeriesReportEndpoint.Handle,
+            "An indicator's rate per consecutive period and province (indicator, category, grain, from, to), with numerator and denominator."),
         new("audit-list", "GET", "/api/v1/audit", Roles.TenantsAdmin, ListAuditEndpoint.Handle,
             "The caller tenant's audit trail (who, action, resource, outcome, time, correlation id)."),
     ];

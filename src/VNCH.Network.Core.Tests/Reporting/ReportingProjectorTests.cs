@@ -51,11 +51,13 @@ public sealed class ReportingProjectorTests
         var reread = (await studies.GetAsync(study.Tenant, study.Id, CancellationToken.None))!;
         var newLabel = first.Findings[0].Category == "pneumonia" ? "normal" : "pneumonia";
         reread.Analyses = [reread.Analyses[0] with { Result = reread.Analyses[0].Result with { Label = newLabel } }];
-        reread.MoveTo(StudyStatus.Queued, reread.UpdatedAt.AddMinutes(1));
+        reread.Receive(reread.UpdatedAt.AddMinutes(1));
+        reread.MarkQueued(reread.UpdatedAt);
         await studies.SaveAsync(reread, CancellationToken.None);
         Assert.Equal(first.Findings, Assert.Single(await cube.ListAsync(CancellationToken.None)).Findings); // not final: unchanged
 
-        reread.MoveTo(StudyStatus.Completed, reread.UpdatedAt.AddMinutes(1));
+        reread.StartAnalysis(reread.UpdatedAt.AddMinutes(1));
+        reread.Complete(reread.UpdatedAt);
         await studies.SaveAsync(reread, CancellationToken.None);
         await studies.SaveAsync(reread, CancellationToken.None); // delivered twice
 

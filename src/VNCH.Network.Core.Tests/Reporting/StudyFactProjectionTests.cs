@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VNCH.Network.Contracts.Fakes;
 using VNCH.Network.Contracts.Reporting;
 using VNCH.Network.Core.Features.Reporting;
 using VNCH.Network.Core.Features.Studies;
@@ -68,7 +69,8 @@ public sealed class StudyFactProjectionTests
     public void The_fact_holds_no_identifier_name_birth_date_or_free_text()
     {
         var study = Completed(new DateOnly(2026, 11, 4));
-        study.Reason = new StatusReason("x", "free text that must not travel");
+        study.Receive(study.UpdatedAt.AddMinutes(1));
+        study.Reject(study.UpdatedAt, new StatusReason("x", "free text that must not travel"));
         var json = JsonSerializer.Serialize(StudyFactProjection.Project(study, HospitalA, Key));
 
         foreach (var forbidden in new[] { study.Id, "P-12345", "Nguyễn", "2026-11-04", study.StudyInstanceUid!, "free text", "urn:oid" })
@@ -99,7 +101,8 @@ public sealed class StudyFactProjectionTests
         var fact = StudyFactProjection.Project(study, HospitalA, Key);
         Assert.Equal(["ecg-intervals/result", "ecg-intervals/qtc-flag", "ecg-intervals/rate-flag"], fact.Findings.Select(f => f.Indicator));
 
-        study.MoveTo(StudyStatus.Rejected, study.UpdatedAt.AddMinutes(1), new StatusReason("ecg-signal-unusable", "x"));
+        study.Receive(study.UpdatedAt.AddMinutes(1));
+        study.Reject(study.UpdatedAt.AddMinutes(1), new StatusReason("ecg-signal-unusable", "x"));
         fact = StudyFactProjection.Project(study, HospitalA, Key);
         Assert.Equal("rejected", fact.Outcome);
         Assert.Empty(fact.Findings);
@@ -109,7 +112,8 @@ public sealed class StudyFactProjectionTests
     public void A_study_that_is_not_final_is_not_projected()
     {
         var study = Completed(new DateOnly(2026, 1, 1));
-        study.MoveTo(StudyStatus.Queued, study.UpdatedAt.AddMinutes(1));
+        study.Receive(study.UpdatedAt.AddMinutes(1));
+        study.MarkQueued(study.UpdatedAt.AddMinutes(1));
         Assert.Throws<ArgumentException>(() => StudyFactProjection.Project(study, HospitalA, Key));
     }
 
@@ -135,7 +139,6 @@ public sealed class StudyFactProjectionTests
             ],
             Analyses = [GeneratedNetwork.Analysis(StudyKind.Imaging, new Random(1), DateTimeOffset.UnixEpoch)],
         };
-        study.MoveTo(StudyStatus.Completed, new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
-        return study;
+        return study.WalkTo(StudyStatus.Completed, new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
     }
 }

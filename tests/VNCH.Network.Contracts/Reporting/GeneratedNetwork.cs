@@ -123,34 +123,39 @@ public sealed class GeneratedNetwork
                 },
             ],
         };
-        study.PatientAgeInDays = PatientAge.InDays(study.Patient?.BirthDate, study.StudyDate);
-        study.MoveTo(StudyStatus.Received, received);
+        study.PatientAgeInDays = study.Patient?.BirthDate is { } born && study.StudyDate is { } on && on >= born ? on.DayNumber - born.DayNumber : null;
+        study.Receive(received);
         var finished = received.AddMinutes(5);
 
         if (kind == StudyKind.Unknown)
         {
-            study.MoveTo(StudyStatus.Rejected, finished, new StatusReason("cannot-understand", "Not a document the network reads."));
+            study.Reject(finished, new StatusReason("cannot-understand", "Not a document the network reads."));
             return study;
         }
 
         switch (index % 23)
         {
             case 0:
-                study.MoveTo(StudyStatus.Failed, finished, new StatusReason("processing-failure", "Analysis failed after 5 attempts."));
+                study.MarkQueued(finished);
+                study.Fail(finished, new StatusReason("processing-failure", "Analysis failed after 5 attempts."));
                 return study;
             case 1:
-                study.MoveTo(StudyStatus.Rejected, finished, new StatusReason("pixel-data-undecodable", "Undecodable."));
+                study.MarkQueued(finished);
+                study.StartAnalysis(finished);
+                study.Reject(finished, new StatusReason("pixel-data-undecodable", "Undecodable."));
                 return study;
         }
 
+        study.MarkQueued(finished);
+        study.StartAnalysis(finished);
         if (modality == "CT")
         {
-            study.MoveTo(StudyStatus.NoAnalyser, finished, new StatusReason("no-analyser", "No analyser applies."));
+            study.FinishWithoutAnalyser(finished, new StatusReason("no-analyser", "No analyser applies."));
             return study;
         }
 
         study.Analyses = [Analysis(kind, random, finished)];
-        study.MoveTo(StudyStatus.Completed, finished);
+        study.Complete(finished);
         return study;
     }
 

@@ -8,7 +8,8 @@ public static class ReportingServiceCollectionExtensions
 {
     /// <summary>
     /// The reporting feature over an already registered <see cref="IReportingStore"/> and <see cref="IStudyStore"/>:
-    /// wraps the study store so final studies reach the cube. Call after the host's adapters.
+    /// wraps the study store so final studies reach the cube, and adds the snapshots and report queries. Call after
+    /// the host's adapters.
     /// </summary>
     public static IServiceCollection AddVnchReporting(this IServiceCollection services)
     {
@@ -18,6 +19,10 @@ public static class ReportingServiceCollectionExtensions
         }
 
         services.AddSingleton<ReportingProjector>();
+        services.AddOptions<Disclosure.DisclosureOptions>().BindConfiguration(Disclosure.DisclosureOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReportSnapshotOptions>().BindConfiguration(Disclosure.DisclosureOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ReportSnapshots>();
+        services.AddSingleton<ReportQueries>();
         var studies = services.LastOrDefault(d => d.ServiceType == typeof(IStudyStore))
             ?? throw new InvalidOperationException("Register an IStudyStore adapter before AddVnchReporting.");
 
