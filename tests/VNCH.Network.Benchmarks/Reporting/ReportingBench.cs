@@ -29,7 +29,6 @@ public static class ReportingBench
         Console.WriteLine($"cell memberships: {memberships:N0} ({watch.Elapsed.TotalSeconds:F1} s to enumerate)");
 
         watch.Restart();
-        Console.Error.WriteLine("building");
         var snapshot = ReportSnapshotBuilder.Build(facts, null, new DisclosureOptions(), DateTimeOffset.UtcNow);
         Console.WriteLine($"snapshot build (count, suppress, audit): {watch.Elapsed.TotalSeconds:F1} s; cells {snapshot.Cells.Count:N0}, " +
                           $"published {snapshot.Cells.Values.Count(v => v.IsPublished):N0}, secondary {snapshot.Cells.Values.Count(v => v.Status == CellStatus.SecondarySuppressed):N0}");
