@@ -83,7 +83,7 @@ public sealed class RobustnessTests
         var good = WfdbHeader.Parse(Encoding.Latin1.GetString(header));
         foreach (var bytes in Damaged(data, 3))
         {
-            ResultOrFormatError(() => EcgAnalyzer.Analyze(WfdbRecordReader.Read(good, _ => new MemoryStream(bytes)).ToEcgRecording()));
+            ResultOrFormatError(() => EcgInterpreter.Interpret(WfdbRecordReader.Read(good, _ => new MemoryStream(bytes)).ToEcgRecording()));
         }
     }
 
@@ -113,7 +113,7 @@ public sealed class RobustnessTests
         var original = File.ReadAllBytes(Path.Combine(TestData.RepositoryRoot, "docs", "audiogram.example.json"));
         foreach (var bytes in Damaged(original, 6))
         {
-            ResultOrFormatError(() => AudiogramAnalyzer.Analyze(AudiogramReader.Read(bytes)));
+            ResultOrFormatError(() => AudiogramInterpreter.Interpret(AudiogramReader.Read(bytes)));
         }
     }
 }

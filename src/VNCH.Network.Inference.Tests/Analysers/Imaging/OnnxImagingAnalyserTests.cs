@@ -1,9 +1,9 @@
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Studies;
-using VNCH.Network.Inference.Analysis;
+using VNCH.Network.Inference.Analysers.Imaging;
 using VNCH.Network.Testing;
 
-namespace VNCH.Network.Inference.Tests.Analysis;
+namespace VNCH.Network.Inference.Tests.Analysers.Imaging;
 
 public class OnnxImagingAnalyserTests(CommittedModel committed) : IClassFixture<CommittedModel>
 {
