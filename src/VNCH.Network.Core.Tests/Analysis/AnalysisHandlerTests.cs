@@ -79,7 +79,8 @@ public sealed class AnalysisHandlerTests
         // Re-open and re-run the study (as a new instance or a replayed message would): same ids, no additions.
         await pipeline.Queue.EnqueueAsync(new Features.Work.AnalyseStudy(Pipeline.TenantA, first.StudyId!), CancellationToken.None);
         var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None))!;
-        study.MoveTo(StudyStatus.Queued, pipeline.Time.GetUtcNow());
+        study.Receive(pipeline.Time.GetUtcNow());
+        study.MarkQueued(pipeline.Time.GetUtcNow());
         await pipeline.Studies.SaveAsync(study, CancellationToken.None);
         await pipeline.DrainAsync();
 

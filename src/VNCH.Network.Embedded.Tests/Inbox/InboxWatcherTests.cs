@@ -1,3 +1,5 @@
+using VNCH.Network.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
@@ -20,7 +22,7 @@ public sealed class InboxWatcherTests : SqliteFixture
         {
             o.DataPath = Folder.Root;
             o.InboxSettleTime = TimeSpan.Zero;
-        }).AddVnchDocumentParsers();
+        }).AddVnchCore(new ConfigurationBuilder().Build());
         services.AddSingleton<InboxWatcher>();
         return services.BuildServiceProvider();
     }
@@ -94,7 +96,7 @@ public sealed class InboxWatcherTests : SqliteFixture
         {
             o.DataPath = Folder.Root;
             o.InboxSettleTime = TimeSpan.FromMinutes(5);
-        }).AddVnchDocumentParsers();
+        }).AddVnchCore(new ConfigurationBuilder().Build());
         services.AddSingleton<InboxWatcher>();
         await using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<ITenantDirectory>().UpsertAsync(

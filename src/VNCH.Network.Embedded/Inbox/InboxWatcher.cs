@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VNCH.Network.Core.Features.Ingestion;
-using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Embedded.Storage;
 
 namespace VNCH.Network.Embedded.Inbox;
@@ -15,12 +14,10 @@ namespace VNCH.Network.Embedded.Inbox;
 /// </summary>
 public sealed class InboxWatcher(
     DataFolder folder,
-    IngestionHandler ingestion,
-    ITenantDirectory tenants,
+    InboxHandler inbox,
     IOptions<EmbeddedStorageOptions> options,
     ILogger<InboxWatcher> logger) : BackgroundService
 {
-    public const string Actor = "system:inbox";
     private readonly SemaphoreSlim wake = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -83,47 +80,33 @@ public sealed class InboxWatcher(
 
     private async Task<bool> HandleAsync(string path, string relative, CancellationToken cancellationToken)
     {
-        var segments = relative.Split(Path.DirectorySeparatorChar);
-        var tenant = segments.Length > 1 && TenantId.TryParse(segments[0], out var id) && await tenants.GetAsync(id, cancellationToken) is not null
-            ? id
-            : (TenantId?)null;
-        if (tenant is null)
+        var result = await inbox.HandleAsync(relative.Replace(Path.DirectorySeparatorChar, '/'), _ => Task.FromResult(OpenExclusive(path)),
+            $"inbox:{Guid.NewGuid():N}", cancellationToken);
+        switch (result.Disposition)
         {
-            logger.LogWarning("Inbox file {File} is not under a registered tenant folder; moved to unattributed/", relative);
-            Move(path, Path.Combine(folder.Unattributed, relative));
-            return true;
+            case InboxDisposition.Unattributed:
+                Move(path, Path.Combine(folder.Unattributed, relative));
+                return true;
+            case InboxDisposition.Ingested:
+                Move(path, Path.Combine(folder.Processed, relative));
+                return true;
+            default:
+                return false;
         }
+    }
 
-        FileStream stream;
+    /// <summary>Exclusive open: a file still being copied in is skipped until the writer closes it.</summary>
+    private static Stream? OpenExclusive(string path)
+    {
         try
         {
-            // Exclusive open: a file still being copied in is skipped until the writer closes it.
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 81920, FileOptions.Asynchronous);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 81920, FileOptions.Asynchronous);
         }
         catch (IOException)
         {
-            return false;
+            return null;
         }
-
-        IngestOutcome outcome;
-        await using (stream)
-        {
-            outcome = await ingestion.IngestAsync(
-                new IngestRequest(tenant.Value, stream, MediaTypeOf(path), $"inbox:{relative.Replace('\\', '/')}", Actor, $"inbox:{Guid.NewGuid():N}"),
-                cancellationToken);
-        }
-
-        logger.LogInformation("Inbox {File}: {Status} {Reason}", relative, outcome.Status, outcome.ReasonCode);
-        Move(path, Path.Combine(folder.Processed, relative));
-        return true;
     }
-
-    private static string? MediaTypeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".xml" => "application/xml",
-        ".json" => "application/json", // Audiogram JSON or an audiogram FHIR Bundle: the parsers tell them apart by content.
-        _ => null, // DICOM files often have no extension: the parsers sniff the content.
-    };
 
     private static void Move(string from, string to)
     {
