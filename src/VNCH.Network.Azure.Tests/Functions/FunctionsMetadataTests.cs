@@ -63,6 +63,20 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void The_app_refuses_to_start_when_host_json_and_the_attempt_budget_disagree()
+    {
+        var hostJson = Path.Combine(TestData.RepositoryRoot, "host.json");
+        var validator = new VNCH.Network.Functions.Analysis.HostJsonRetryValidator(hostJson);
+        Assert.True(validator.Validate(null, new WorkRetryOptions()).Succeeded);
+
+        var disagreeing = validator.Validate(null, new WorkRetryOptions { MaxAttempts = 9 });
+        Assert.True(disagreeing.Failed);
+        Assert.Contains("maxDequeueCount (5) must equal Analysis:MaxAttempts (9)", disagreeing.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new VNCH.Network.Functions.Analysis.HostJsonRetryValidator(Path.Combine(TestData.RepositoryRoot, "no-such-host.json"))
+            .Validate(null, new WorkRetryOptions()).Failed);
+    }
+
+    [Fact]
     public void The_inbox_blob_trigger_takes_the_tenant_from_the_folder_and_uses_event_grid()
     {
         var blob = Trigger(Functions.Single(f => (string)f["name"]! == "IngestInboxBlob"));

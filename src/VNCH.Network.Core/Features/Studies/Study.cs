@@ -157,11 +157,15 @@ public sealed class Study
 /// <summary>The study's state machine: the one place that says which status may follow which (ADR 0006).</summary>
 public static class StudyLifecycle
 {
-    /// <summary>Allowed transitions. Every status may go back to <c>received</c>: a new document re-opens analysis.</summary>
+    /// <summary>
+    /// Allowed transitions. Every status but <c>queued</c> may go back to <c>received</c>: a new document re-opens
+    /// analysis. <c>analysing</c> to itself is a delivery that came back after a worker was lost.
+    /// </summary>
     public static IReadOnlyDictionary<StudyStatus, IReadOnlySet<StudyStatus>> Transitions { get; } = new Dictionary<StudyStatus, IReadOnlySet<StudyStatus>>
     {
         [StudyStatus.Received] = new HashSet<StudyStatus> { StudyStatus.Received, StudyStatus.Queued, StudyStatus.Rejected, StudyStatus.Failed },
-        [StudyStatus.Queued] = new HashSet<StudyStatus> { StudyStatus.Received, StudyStatus.Analysing, StudyStatus.Failed },
+        // A new document for a queued study leaves it queued: the pending item analyses every instance.
+        [StudyStatus.Queued] = new HashSet<StudyStatus> { StudyStatus.Analysing, StudyStatus.Failed },
         [StudyStatus.Analysing] = new HashSet<StudyStatus>
         {
             StudyStatus.Received, StudyStatus.Analysing, StudyStatus.Completed, StudyStatus.NoAnalyser, StudyStatus.Rejected, StudyStatus.Failed,
