@@ -49,7 +49,7 @@ public sealed class EcgAnalyser : IAnalyser
         var recording = await ReadAsync<EcgRecording>(
             instance, stream => IsAecg(instance) ? AecgReader.Read(stream) : DicomWaveformReader.Read(stream), "ecg-unreadable", cancellationToken);
 
-        var analysis = EcgInterpreter.Interpret(recording, subject.PatientAgeInDays, ToSex(subject.Sex));
+        var analysis = EcgInterpreter.Interpret(recording, subject.PatientAgeInDays, AdministrativeSexCodes.ToSignals(subject.Sex));
         if (analysis.HeartRateBpm is null)
         {
             var why = analysis.Statements.Where(s => s.Severity is StatementSeverity.Technical or StatementSeverity.Critical).Select(s => s.Text);
@@ -110,12 +110,4 @@ public sealed class EcgAnalyser : IAnalyser
 
     private static bool IsAecg(SubjectInstance instance) =>
         string.Equals(instance.ContentType, AecgDocumentParser.MediaType, StringComparison.OrdinalIgnoreCase);
-
-    private static Sex? ToSex(AdministrativeSex sex) => sex switch
-    {
-        AdministrativeSex.Female => Sex.Female,
-        AdministrativeSex.Male => Sex.Male,
-        AdministrativeSex.Other => Sex.Other,
-        _ => null,
-    };
 }
