@@ -9,6 +9,12 @@ using VNCH.Network.Cli.Commands.Tenants;
 using VNCH.Network.Cli.Commands.Tokens;
 
 // `vnch`: the command line for hospitals and operators of the embedded service.
+if (Console.IsOutputRedirected)
+{
+    // Piped or captured tables keep whole ids and paths on one line rather than wrapping at 80 columns.
+    Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 240);
+}
+
 var app = new CommandApp();
 app.Configure(config =>
 {
