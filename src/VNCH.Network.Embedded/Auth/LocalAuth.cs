@@ -19,24 +19,19 @@ public static class LocalAuth
 
     public static ECDsaSecurityKey LoadOrCreateSigningKey(DataFolder folder)
     {
-        Directory.CreateDirectory(folder.Keys);
+        DataFolder.CreatePrivateFolder(folder.Keys);
         var path = Path.Combine(folder.Keys, KeyFileName);
         var ecdsa = ECDsa.Create();
         if (File.Exists(path))
         {
+            ThrowIfReadableByOthers(path);
             ecdsa.ImportFromPem(File.ReadAllText(path));
         }
         else
         {
             ecdsa.GenerateKey(ECCurve.NamedCurves.nistP256);
             var temporary = path + "." + Guid.NewGuid().ToString("N");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(temporary, options))
+            using (var writer = new StreamWriter(temporary, DataFolder.PrivateFile(FileMode.CreateNew, FileAccess.Write)))
             {
                 writer.Write(ecdsa.ExportPkcs8PrivateKeyPem());
             }
@@ -56,6 +51,17 @@ public static class LocalAuth
         var key = new ECDsaSecurityKey(ecdsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
         return key;
+    }
+
+    /// <summary>A signing key that another local user could read can sign tokens for any hospital: refuse to use it.</summary>
+    private static void ThrowIfReadableByOthers(string path)
+    {
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~DataFolder.PrivateFileMode) != 0)
+        {
+            throw new InvalidOperationException(
+                $"The token signing key {path} is readable by other users (mode {Convert.ToString((int)File.GetUnixFileMode(path), 8)}); " +
+                "run 'chmod 600' on it, or delete it to have a new one made (every token signed with it stops working).");
+        }
     }
 
     /// <summary>Mints a development token for one hospital and a set of roles.</summary>

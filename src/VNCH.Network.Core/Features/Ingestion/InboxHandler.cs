@@ -54,6 +54,18 @@ public sealed class InboxHandler(IngestionHandler ingestion, ITenantDirectory te
         return new InboxResult(InboxDisposition.Ingested, outcome);
     }
 
+    /// <summary>
+    /// An inbox entry that is not a file the inbox may take (a link, a FIFO, a device, an unreadable file): audited
+    /// once under the hospital whose folder holds it, and never read.
+    /// </summary>
+    public async Task ReportRefusedAsync(string relativePath, string reason, string correlationId, CancellationToken cancellationToken)
+    {
+        var tenant = await ResolveTenantAsync(relativePath, cancellationToken);
+        logger.LogWarning("An inbox entry for {Tenant} was refused: {Reason} ({CorrelationId})", tenant, reason, correlationId);
+        await audit.WriteAsync(new AuditRecord(time.GetUtcNow(), Actor, tenant, "study.ingest", "Study", null, AuditOutcomes.Rejected,
+            correlationId, $"refused, {reason}: inbox:{relativePath}"), cancellationToken);
+    }
+
     /// <summary>The hospital whose folder holds the file: the first path segment, if it names a registered tenant.</summary>
     public async Task<TenantId?> ResolveTenantAsync(string relativePath, CancellationToken cancellationToken)
     {
