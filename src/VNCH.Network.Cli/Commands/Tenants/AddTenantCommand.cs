@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Embedded.Storage;
 using VNCH.Network.Embedded.Tenancy;
 
 namespace VNCH.Network.Cli.Commands.Tenants;
