@@ -18,7 +18,7 @@ public sealed class Pipeline
 
     public Pipeline(params IAnalyser[] analysers)
     {
-        Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance);
+        Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance, DicomIndex);
         Analysis = new AnalysisHandler(Studies, Originals, Records, new AnalyserRegistry(analysers), Events, Audit,
             Options.Create(new AnalysisOptions { MaxAttempts = 3 }), Time, NullLogger<AnalysisHandler>.Instance);
         Queries = new StudyQueries(Studies, Records, Audit, Time);
@@ -33,6 +33,8 @@ public sealed class Pipeline
     public InMemoryRecordStore Records { get; } = new();
 
     public InMemoryAuditSink Audit { get; } = new();
+
+    public InMemoryDicomIndex DicomIndex { get; } = new();
 
     public RecordingEventPublisher Events { get; } = new();
 

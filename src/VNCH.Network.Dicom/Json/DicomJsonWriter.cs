@@ -14,8 +14,8 @@ public sealed class DicomJsonOptions
 {
     /// <summary>
     /// Gives the BulkDataURI of a binary value (OB, OD, OF, OL, OV, OW, UN) that is not loaded, encapsulated, or longer
-    /// than <see cref="InlineBinaryLimit"/>; null keeps it inline when possible. Without it such values are written
-    /// inline when loaded and with their VR only otherwise.
+    /// than <see cref="InlineBinaryLimit"/>. Without it, or when it answers null, such values are written with their VR
+    /// only (PS3.18 F.2.5 allows leaving bulk data out).
     /// </summary>
     public Func<DicomBulkDataReference, string?>? BulkDataUri { get; init; }
 
@@ -292,9 +292,9 @@ public static class DicomJsonWriter
             return;
         }
 
-        if (!element.IsValueLoaded || element.Fragments is not null || element.RawValue.IsEmpty)
+        if (bulk || element.RawValue.IsEmpty)
         {
-            return; // nothing inline to give, and no bulk data location
+            return; // bulk data without a location: the VR only
         }
 
         writer.WriteBase64String("InlineBinary", LittleEndianBytes(dataset, element, vr));

@@ -135,6 +135,7 @@ public sealed class DicomDocumentParser : IStudyDocumentParser
             StudyDate = studyDate,
             PatientAgeInDays = ageInDays,
             Description = Text(data, StudyDescription),
+            DicomIndex = DicomWeb.DicomInstanceAttributes.From(file),
         });
     }
 
