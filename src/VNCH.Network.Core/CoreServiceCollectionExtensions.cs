@@ -21,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IngestionHandler>();
         services.TryAddSingleton<AnalysisHandler>();
         services.TryAddSingleton<StudyQueries>();
+        services.TryAddSingleton<Features.DicomWeb.DicomWebQueries>();
         services.TryAddSingleton<StalledStudyRecovery>();
         return services;
     }

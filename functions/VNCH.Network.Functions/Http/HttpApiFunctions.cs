@@ -35,6 +35,34 @@ public static class HttpApiFunctions
     public static Task<IActionResult> ListAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audit")] HttpRequest request) =>
         ServeAsync("audit-list", request);
 
+    [Function("dicomweb-store")]
+    public static Task<IActionResult> DicomWebStore([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/dicomweb/studies")] HttpRequest request) =>
+        ServeAsync("dicomweb-store", request);
+
+    [Function("dicomweb-search-studies")]
+    public static Task<IActionResult> DicomWebSearchStudies([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-studies", request);
+
+    [Function("dicomweb-search-series")]
+    public static Task<IActionResult> DicomWebSearchSeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/series")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-series", request);
+
+    [Function("dicomweb-search-instances")]
+    public static Task<IActionResult> DicomWebSearchInstances([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/instances")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-instances", request);
+
+    [Function("dicomweb-search-study-series")]
+    public static Task<IActionResult> DicomWebSearchStudySeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-study-series", request);
+
+    [Function("dicomweb-search-study-instances")]
+    public static Task<IActionResult> DicomWebSearchStudyInstances([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/instances")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-study-instances", request);
+
+    [Function("dicomweb-search-series-instances")]
+    public static Task<IActionResult> DicomWebSearchSeriesInstances([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/instances")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-series-instances", request);
+
     /// <summary>The shared pipeline (role, tenant, handler) exactly as the embedded server runs it.</summary>
     private static async Task<IActionResult> ServeAsync(string routeName, HttpRequest request) =>
         new ResultAction(await ApiPipeline.ExecuteAsync(ApiRoutes.Get(routeName), request.HttpContext));

@@ -1,4 +1,5 @@
 using VNCH.Network.Api.Features.Audit;
+using VNCH.Network.Api.Features.DicomWeb;
 using VNCH.Network.Api.Features.Health;
 using VNCH.Network.Api.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
@@ -26,6 +27,22 @@ public static class ApiRoutes
             "The study's FHIR R4 resources as a collection Bundle (application/fhir+json)."),
         new("audit-list", "GET", "/api/v1/audit", Roles.TenantsAdmin, ListAuditEndpoint.Handle,
             "The caller tenant's audit trail (who, action, resource, outcome, time, correlation id)."),
+
+        // DICOMweb (PS3.18) under one base URL, /api/v1/dicomweb: docs/dicomweb.md.
+        new("dicomweb-store", "POST", "/api/v1/dicomweb/studies", Roles.StudiesUpload, UploadStudiesEndpoint.Handle,
+            "STOW-RS: the same ingestion as POST /api/v1/studies."),
+        new("dicomweb-search-studies", "GET", "/api/v1/dicomweb/studies", Roles.StudiesRead, QidoEndpoints.SearchStudies,
+            "QIDO-RS studies: PS3.18 Table 10.6.1-5 matching, includefield, limit/offset; DICOM JSON."),
+        new("dicomweb-search-series", "GET", "/api/v1/dicomweb/series", Roles.StudiesRead, QidoEndpoints.SearchSeries,
+            "QIDO-RS series of all studies."),
+        new("dicomweb-search-instances", "GET", "/api/v1/dicomweb/instances", Roles.StudiesRead, QidoEndpoints.SearchInstances,
+            "QIDO-RS instances of all studies."),
+        new("dicomweb-search-study-series", "GET", "/api/v1/dicomweb/studies/{study}/series", Roles.StudiesRead, QidoEndpoints.SearchSeries,
+            "QIDO-RS series of one study."),
+        new("dicomweb-search-study-instances", "GET", "/api/v1/dicomweb/studies/{study}/instances", Roles.StudiesRead, QidoEndpoints.SearchInstances,
+            "QIDO-RS instances of one study."),
+        new("dicomweb-search-series-instances", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/instances", Roles.StudiesRead, QidoEndpoints.SearchInstances,
+            "QIDO-RS instances of one series."),
     ];
 
     public static ApiRoute Get(string name) =>
