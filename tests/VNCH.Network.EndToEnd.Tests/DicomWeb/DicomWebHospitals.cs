@@ -45,6 +45,9 @@ public sealed class DicomWebHospitals : EmbeddedService
         "dicom/pydicom-data/data_store/data/emri_small.dcm",
     ];
 
+    /// <summary>Big-endian copy of emri_small with the same UIDs: stored by hospital B (in A it would conflict with emri_small).</summary>
+    public const string BigEndianFileOfB = "dicom/pydicom-data/data_store/data/emri_small_big_endian.dcm";
+
     /// <summary>The synthetic instances by SOP Instance UID, as stored.</summary>
     public Dictionary<string, byte[]> SyntheticFiles { get; } = [];
 
@@ -68,7 +71,7 @@ public sealed class DicomWebHospitals : EmbeddedService
         await StoreAsync(a, [.. instances.Select(i => i.Bytes), .. CorpusFiles.Select(f => File.ReadAllBytes(TestData.File(f)))]);
 
         using var b = Client(TokenB);
-        await StoreAsync(b, [Build(Study1, Series1Cr, Instance1a, 1, "CR", 1, "Đặng^Minh", "B-777", "20240105", "103000", "B-1", "Hồ^Nam", "M").Bytes]);
+        await StoreAsync(b, [Build(Study1, Series1Cr, Instance1a, 1, "CR", 1, "Đặng^Minh", "B-777", "20240105", "103000", "B-1", "Hồ^Nam", "M").Bytes, File.ReadAllBytes(TestData.File(BigEndianFileOfB))]);
     }
 
     /// <summary>STOW-RS through the DICOMweb base URL, as a DICOMweb client sends it.</summary>

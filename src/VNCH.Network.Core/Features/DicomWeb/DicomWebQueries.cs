@@ -1,4 +1,5 @@
 using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Tenancy;
 
 namespace VNCH.Network.Core.Features.DicomWeb;
@@ -24,7 +25,7 @@ public sealed record DicomResources(IReadOnlyList<DicomStoredInstance> Instances
 /// The DICOMweb read side over the index, always within the caller's tenant, each search and retrieval audited
 /// (who, which study, what was done, outcome).
 /// </summary>
-public sealed class DicomWebQueries(IDicomIndex index, IAuditSink audit, TimeProvider time)
+public sealed class DicomWebQueries(IDicomIndex index, IOriginalStore originals, IAuditSink audit, TimeProvider time)
 {
     public const string SearchAction = "dicomweb.search";
 
@@ -74,6 +75,10 @@ public sealed class DicomWebQueries(IDicomIndex index, IAuditSink audit, TimePro
             $"{scope.Describe()} (study {scope.StudyInstanceUid}): {instances.Count} instance(s)"), cancellationToken);
         return new DicomResources(instances, missing);
     }
+
+    /// <summary>The stored original of an instance <see cref="FindAsync"/> returned, byte for byte (the caller's tenant only).</summary>
+    public Task<Stream> OpenAsync(Caller caller, DicomStoredInstance instance, CancellationToken cancellationToken) =>
+        originals.OpenAsync(caller.Tenant, instance.Sha256, cancellationToken);
 
     /// <summary>Which keys were used, not their values: the audit trail should not copy patient names around.</summary>
     private Task AuditSearchAsync(Caller caller, DicomQueryLevel level, DicomQuery query, int count, CancellationToken cancellationToken) =>
