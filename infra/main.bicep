@@ -104,6 +104,8 @@ module functionApp 'modules/functionapp.bicep' = {
       // VNCH.Network.Azure options (section Vnch:Azure), endpoints only.
       Vnch__Azure__BlobServiceUri: storage.outputs.blobEndpoint
       Vnch__Azure__QueueServiceUri: storage.outputs.queueEndpoint
+      // The queue trigger binds to %Vnch:Azure:AnalyseQueue%: the setting must exist for the host to index the function.
+      Vnch__Azure__AnalyseQueue: storage.outputs.analyseQueueName
       Vnch__Azure__CosmosEndpoint: cosmos.outputs.endpoint
       Vnch__Azure__CosmosDatabase: cosmos.outputs.databaseName
       Vnch__Azure__ServiceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -1,29 +1,27 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using VNCH.Network.Api.Hosting;
 using VNCH.Network.Azure;
-using VNCH.Network.Core;
-using VNCH.Network.Core.Features.Analysis;
-using VNCH.Network.Core.Features.Ingestion.Parsers;
+using VNCH.Network.Core.Features.Work;
+using VNCH.Network.Functions.Analysis;
 using VNCH.Network.Functions.Auth;
-using VNCH.Network.Inference;
-using VNCH.Network.Inference.Registry;
 
 namespace VNCH.Network.Functions;
 
 public static class FunctionsAppServices
 {
     /// <summary>
-    /// Everything the triggers need: Core handlers and parsers, the Azure adapters, Entra ID authentication. One
-    /// method so a test can build the same container the host builds (the host itself cannot run here).
+    /// Everything the triggers need: the application (as the embedded server wires it), the Azure adapters, Entra ID
+    /// authentication, and the check that host.json's retries agree with the handler's attempt budget. One method
+    /// so a test can build the same container the host builds (the host itself cannot run here).
     /// </summary>
     public static IServiceCollection AddVnchFunctionsApp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddVnchCore();
-        services.AddVnchDocumentParsers();
-        services.AddVnchAnalysers(configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>());
+        services.AddVnchApplication(configuration);
         services.AddVnchAzure(configuration);
         services.AddVnchEntraAuthentication(configuration);
-        services.Configure<AnalysisOptions>(configuration.GetSection("Analysis"));
+        services.AddSingleton<IValidateOptions<WorkRetryOptions>>(new HostJsonRetryValidator(Path.Combine(AppContext.BaseDirectory, "host.json")));
         return services;
     }
 }

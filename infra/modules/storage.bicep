@@ -7,7 +7,10 @@ param name string
 var inboxContainerName = 'inbox'
 var originalsContainerName = 'originals'
 var deploymentContainerName = 'app-package'
-var queueNames = [ 'analyse', 'analyse-poison' ]
+// The Functions host moves a message to '<queue>-poison' after maxDequeueCount: the app's queue trigger binds to the
+// analyse queue name through the Vnch__Azure__AnalyseQueue setting (main.bicep), the poison queue follows from it.
+var analyseQueueName = 'analyse'
+var queueNames = [ analyseQueueName, '${analyseQueueName}-poison' ]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -79,3 +82,4 @@ output queueEndpoint string = account.properties.primaryEndpoints.queue
 output inboxContainerName string = inboxContainerName
 output originalsContainerName string = originalsContainerName
 output deploymentContainerName string = deploymentContainerName
+output analyseQueueName string = analyseQueueName

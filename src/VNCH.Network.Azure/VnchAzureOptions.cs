@@ -58,9 +58,14 @@ public sealed class VnchAzureOptions
 
     public string OriginalsContainer { get; set; } = "originals";
 
+    /// <summary>The analyse work queue; the Functions queue trigger binds to this setting (<see cref="AnalyseQueueSetting"/>).</summary>
     public string AnalyseQueue { get; set; } = "analyse";
 
-    public string AnalysePoisonQueue { get; set; } = "analyse-poison";
+    /// <summary>Where the Functions host moves a message after host.json's maxDequeueCount: always "{queue}-poison".</summary>
+    public string AnalysePoisonQueue => $"{AnalyseQueue}-poison";
+
+    /// <summary>The configuration key of <see cref="AnalyseQueue"/>, as trigger bindings name it (<c>%...%</c>).</summary>
+    public const string AnalyseQueueSetting = Section + ":" + nameof(AnalyseQueue);
 
     public AzureCredentialKind Credential { get; set; } = AzureCredentialKind.Default;
 
@@ -134,7 +139,6 @@ public sealed class VnchAzureOptionsValidator : IValidateOptions<VnchAzureOption
                  {
                      (options.CosmosDatabase, "CosmosDatabase"), (options.ResultsTopic, "ResultsTopic"),
                      (options.OriginalsContainer, "OriginalsContainer"), (options.AnalyseQueue, "AnalyseQueue"),
-                     (options.AnalysePoisonQueue, "AnalysePoisonQueue"),
                  })
         {
             if (string.IsNullOrWhiteSpace(value))

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using VNCH.Network.Core;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Records;
@@ -22,7 +21,7 @@ namespace VNCH.Network.Embedded;
 
 public static class EmbeddedServiceCollectionExtensions
 {
-    /// <summary>The embedded adapters (SQLite + files) for every Core port, plus the core handlers.</summary>
+    /// <summary>The embedded adapters (SQLite + files) for every Core port.</summary>
     public static IServiceCollection AddVnchEmbeddedStorage(this IServiceCollection services, Action<EmbeddedStorageOptions> configure)
     {
         services.AddOptions<EmbeddedStorageOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
@@ -38,7 +37,6 @@ public static class EmbeddedServiceCollectionExtensions
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<SqliteAuditSink>());
         services.AddSingleton<ITenantDirectory, JsonTenantDirectory>();
         services.AddSingleton<IEventPublisher, LoggingEventPublisher>();
-        services.AddVnchCore();
         return services;
     }
 

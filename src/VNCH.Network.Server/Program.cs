@@ -1,12 +1,9 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using VNCH.Network.Api;
-using VNCH.Network.Core.Features.Analysis;
-using VNCH.Network.Core.Features.Ingestion.Parsers;
+using VNCH.Network.Api.Hosting;
 using VNCH.Network.Embedded;
 using VNCH.Network.Embedded.Auth;
 using VNCH.Network.Embedded.Storage;
-using VNCH.Network.Inference;
-using VNCH.Network.Inference.Registry;
 using VNCH.Network.Server;
 
 // The embedded host: the same API and handlers as the Azure Functions app, on SQLite + files.
@@ -21,22 +18,19 @@ folder.EnsureCreated();
 using var ownership = DataFolderLock.Acquire(folder);
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4L * 1024 * 1024 * 1024);
+// The application (Core, parsers, analysers: ADR 0060) is wired as in the Functions app; this host adds the
+// embedded adapters and the background workers that play the triggers.
+using (var startupLogs = LoggerFactory.Create(logging => logging.AddConsole()))
+{
+    builder.Services.AddVnchApplication(builder.Configuration, startupLogs.CreateLogger("VNCH.Network.Server.Models"));
+}
+
 builder.Services.AddVnchEmbeddedStorage(options =>
 {
-    builder.Configuration.GetSection("Embedded").Bind(options);
+    builder.Configuration.GetSection(EmbeddedStorageOptions.SectionName).Bind(options);
     options.DataPath = folder.Root;
 });
 builder.Services.AddVnchEmbeddedWorkers();
-builder.Services.AddVnchDocumentParsers();
-builder.Services.Configure<AnalysisOptions>(builder.Configuration.GetSection("Analysis"));
-// Analysers (ADR 0060): one per verified ONNX model under Inference:ModelsPath (default models/, beside the
-// binaries or in the checkout) plus the clinical algorithms; refused models are logged.
-var inference = builder.Configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>();
-using (var startupLogs = LoggerFactory.Create(logging => logging.AddConsole()))
-{
-    builder.Services.AddVnchAnalysers(inference, logger: startupLogs.CreateLogger("VNCH.Network.Server.Models"));
-}
-
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 

@@ -23,6 +23,13 @@ public static class PatientAge
         return studyDate.DayNumber - birthDate.DayNumber;
     }
 
+    /// <summary>Completed days from birth to the study date; null when either is unknown or the dates are impossible.</summary>
+    public static int? TryDaysBetween(DateOnly? birthDate, DateOnly? studyDate) =>
+        birthDate is { } birth && studyDate is { } study && study >= birth ? study.DayNumber - birth.DayNumber : null;
+
+    /// <summary>A parsed DICOM Age String in completed days.</summary>
+    public static int FromDicomAge(DicomAge age) => (int)Math.Floor(age.ToDays());
+
     /// <summary>
     /// Parses a DICOM Age String (VR AS, PS3.5 §6.2: "nnnD", "nnnW", "nnnM" or "nnnY") with the DICOM library's
     /// parser and rounds down to completed days.
@@ -31,7 +38,7 @@ public static class PatientAge
     {
         ArgumentNullException.ThrowIfNull(value);
         return DicomAge.TryParse(value, out var age)
-            ? (int)Math.Floor(age.ToDays())
+            ? FromDicomAge(age)
             : throw new SignalFormatException($"DICOM age string '{value}' is not of the form nnnD, nnnW, nnnM or nnnY (PS3.5 VR AS).");
     }
 

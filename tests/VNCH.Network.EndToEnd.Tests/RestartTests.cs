@@ -44,8 +44,11 @@ public sealed class RestartTests : IAsyncLifetime
 
                 try
                 {
-                    // Every third upload trickles in like a slow hospital link, so it is in flight when the server dies.
-                    using HttpContent content = i % 3 == 2 ? new TricklingContent(TestData.File(file)) : new StreamContent(File.OpenRead(TestData.File(file)));
+                    // Every third upload trickles in like a slow hospital link and holds its last bytes until the server
+                    // is killed, so it is surely in flight when the server dies, however loaded the machine is.
+                    using HttpContent content = i % 3 == 2
+                        ? new TricklingContent(TestData.File(file), killed.Task)
+                        : new StreamContent(File.OpenRead(TestData.File(file)));
                     content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
                     using var response = await a.PostAsync("/api/v1/studies", content);
                     if (response.StatusCode == HttpStatusCode.OK)
@@ -104,14 +107,19 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.Equal(dropped, inboxStudies.Count);
     }
 
-    /// <summary>A request body sent in 4 KiB pieces 20 ms apart.</summary>
-    private sealed class TricklingContent(string path) : HttpContent
+    /// <summary>A request body sent in 4 KiB pieces 20 ms apart, the last piece held until a signal.</summary>
+    private sealed class TricklingContent(string path, Task holdLastChunkUntil) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
             var bytes = await File.ReadAllBytesAsync(path);
             for (var offset = 0; offset < bytes.Length; offset += 4096)
             {
+                if (offset + 4096 >= bytes.Length)
+                {
+                    await holdLastChunkUntil;
+                }
+
                 await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(4096, bytes.Length - offset)));
                 await stream.FlushAsync();
                 await Task.Delay(20);

@@ -1,20 +1,26 @@
 using System.Globalization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using VNCH.Network.Azure;
 using VNCH.Network.Azure.Storage;
 using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Work;
 
 namespace VNCH.Network.Functions.Analysis;
 
 /// <summary>
-/// The analyse queue. A transient failure is thrown back to the host, which redelivers after host.json's
-/// visibilityTimeout; after maxDequeueCount the host moves the message to <c>analyse-poison</c>, where the second
-/// trigger marks the study failed with the reason, so nothing ends silently.
+/// The analyse queue. The analysis handler decides retry or poison (ADR 0006); this trigger only acknowledges:
+/// a retry is thrown back to the host, which redelivers after host.json's visibilityTimeout; a poisoned item is
+/// copied to <c>{queue}-poison</c> with its reason. When the worker dies on every delivery the host moves the message
+/// there itself after maxDequeueCount (equal to the handler's attempt budget), and the second trigger marks the
+/// study failed, so nothing ends silently.
 /// </summary>
-public sealed class AnalyseQueueFunctions(AnalysisHandler analysis, ILogger<AnalyseQueueFunctions> logger)
+public sealed class AnalyseQueueFunctions(AnalysisHandler analysis, IWorkQueue queue, ILogger<AnalyseQueueFunctions> logger)
 {
+    private const string Queue = "%" + VnchAzureOptions.AnalyseQueueSetting + "%";
+
     [Function("AnalyseStudy")]
-    public async Task Analyse([QueueTrigger("analyse", Connection = "AzureWebJobsStorage")] string message, FunctionContext context)
+    public async Task Analyse([QueueTrigger(Queue, Connection = "AzureWebJobsStorage")] string message, FunctionContext context)
     {
         if (!WorkMessageCodec.TryDecode(message, out var item, out _, out var error))
         {
@@ -22,30 +28,34 @@ public sealed class AnalyseQueueFunctions(AnalysisHandler analysis, ILogger<Anal
             throw new UnreadableWorkMessageException(error);
         }
 
-        var disposition = await analysis.HandleAsync(item, DequeueCount(context), context.CancellationToken);
-        if (disposition == AnalysisDisposition.Retry)
+        var delivery = new WorkMessage(Binding(context, "Id") ?? "", Binding(context, "PopReceipt") ?? "", DequeueCount(context), item);
+        switch (await analysis.HandleAsync(item, delivery.DequeueCount, context.CancellationToken))
         {
-            throw new TransientAnalysisException($"Analysis of {item.Tenant}/{item.StudyId} will be retried.");
+            case WorkDisposition.Retry retry:
+                throw new TransientAnalysisException($"Analysis of {item.Tenant}/{item.StudyId} will be retried: {retry.Reason}");
+            case WorkDisposition.Poison poison:
+                await queue.PoisonAsync(delivery, poison.Reason, context.CancellationToken);
+                break;
         }
     }
 
     [Function("AnalysePoison")]
-    public async Task Poison([QueueTrigger("analyse-poison", Connection = "AzureWebJobsStorage")] string message, FunctionContext context)
+    public async Task Poison([QueueTrigger(Queue + "-poison", Connection = "AzureWebJobsStorage")] string message, FunctionContext context)
     {
         if (!WorkMessageCodec.TryDecode(message, out var item, out var reason, out var error))
         {
-            logger.LogError("Unreadable poison message dropped after logging: {Error}; body {Body}", error, message);
+            logger.LogError("Unreadable poison message dropped after logging: {Error}", error);
             return;
         }
 
         await analysis.MarkFailedAsync(item, reason ?? "The analysis work item failed on every delivery and was moved to the poison queue.", context.CancellationToken);
     }
 
+    private static string? Binding(FunctionContext context, string name) =>
+        context.BindingContext.BindingData.TryGetValue(name, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+
     private static int DequeueCount(FunctionContext context) =>
-        context.BindingContext.BindingData.TryGetValue("DequeueCount", out var value) &&
-        int.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
-            ? count
-            : 1;
+        int.TryParse(Binding(context, "DequeueCount"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 1;
 }
 
 public sealed class TransientAnalysisException(string message) : Exception(message);

@@ -46,9 +46,9 @@ public sealed class CosmosStudyStoreTests(EmulatorFixture emulators)
 
         var reader1 = (await store.GetAsync(tenant, study.Id, CancellationToken.None))!;
         var reader2 = (await store.GetAsync(tenant, study.Id, CancellationToken.None))!;
-        reader1.MoveTo(StudyStatus.Analysing, T0.AddMinutes(1));
+        reader1.StartAnalysis(T0.AddMinutes(1));
         await store.SaveAsync(reader1, CancellationToken.None);
-        reader2.MoveTo(StudyStatus.Failed, T0.AddMinutes(1));
+        reader2.Fail(T0.AddMinutes(1), new StatusReason("processing-failure", "stale writer"));
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(reader2, CancellationToken.None));
 
         Assert.Equal(StudyStatus.Analysing, (await store.GetAsync(tenant, study.Id, CancellationToken.None))!.Status);

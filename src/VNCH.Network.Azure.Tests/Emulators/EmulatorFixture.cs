@@ -40,7 +40,6 @@ public sealed class EmulatorFixture : IAsyncLifetime
             ["Vnch:Azure:CreateMissingResources"] = "true",
             ["Vnch:Azure:OriginalsContainer"] = $"{runId}-originals",
             ["Vnch:Azure:AnalyseQueue"] = $"{runId}-analyse",
-            ["Vnch:Azure:AnalysePoisonQueue"] = PoisonQueueName,
             // No Service Bus emulator exists: the publisher is tested with a fake sender (ServiceBusEventPublisherTests).
             ["Vnch:Azure:ServiceBusNamespace"] = "sb-emulator-tests.servicebus.windows.net",
         }).Build();

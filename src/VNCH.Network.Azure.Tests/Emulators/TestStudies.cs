@@ -1,3 +1,4 @@
+using VNCH.Network.Contracts.Fakes;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
@@ -62,8 +63,6 @@ internal static class TestStudies
                     at),
             ],
         };
-        study.MoveTo(StudyStatus.Received, at.AddSeconds(-1));
-        study.MoveTo(status, at);
-        return study;
+        return study.WalkTo(status, at);
     }
 }

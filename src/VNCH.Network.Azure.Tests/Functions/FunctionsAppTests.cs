@@ -159,7 +159,7 @@ public sealed class FunctionsAppTests
         Assert.Equal(1, originals.PutCount);
         var ingest = Assert.Single(audit.All, r => r.Action == "study.ingest");
         Assert.Equal(Hospital.Id, ingest.Tenant);
-        Assert.Equal(InboxBlobFunction.Actor, ingest.Actor);
+        Assert.Equal(InboxHandler.Actor, ingest.Actor);
         var kept = await studies.QueryAsync(Hospital.Id, new StudyQuery(), CancellationToken.None);
         Assert.Equal(StudyStatus.Rejected, Assert.Single(kept.Items).Status);
     }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using VNCH.Network.Api.Routing;
-using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Work;
 using VNCH.Network.Testing;
 
 namespace VNCH.Network.Azure.Tests.Functions;
@@ -43,22 +43,37 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Queue_triggers_read_the_queues_the_adapters_write()
     {
-        var options = new VnchAzureOptions();
         var queues = Functions.Where(f => (string)Trigger(f)["type"]! == "queueTrigger")
             .ToDictionary(f => (string)f["name"]!, f => (string)Trigger(f)["queueName"]!);
 
-        Assert.Equal(options.AnalyseQueue, queues["AnalyseStudy"]);
-        Assert.Equal(options.AnalysePoisonQueue, queues["AnalysePoison"]);
+        // Bound to the setting the adapters read (Vnch:Azure:AnalyseQueue), never a name of their own.
+        Assert.Equal("%Vnch:Azure:AnalyseQueue%", queues["AnalyseStudy"]);
         // The host moves a message to "<queue>-poison" after maxDequeueCount: that is the queue the poison trigger reads.
-        Assert.Equal($"{options.AnalyseQueue}-poison", options.AnalysePoisonQueue);
+        Assert.Equal("%Vnch:Azure:AnalyseQueue%-poison", queues["AnalysePoison"]);
+        var options = new VnchAzureOptions { AnalyseQueue = "q-x" };
+        Assert.Equal("q-x-poison", options.AnalysePoisonQueue);
     }
 
     [Fact]
     public void Host_retries_match_the_analysis_attempt_budget()
     {
         var queues = HostJson()["extensions"]!["queues"]!;
-        Assert.Equal(new AnalysisOptions().MaxAttempts, (int)queues["maxDequeueCount"]!);
+        Assert.Equal(new WorkRetryOptions().MaxAttempts, (int)queues["maxDequeueCount"]!);
         Assert.True(TimeSpan.Parse((string)queues["visibilityTimeout"]!, System.Globalization.CultureInfo.InvariantCulture) > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void The_app_refuses_to_start_when_host_json_and_the_attempt_budget_disagree()
+    {
+        var hostJson = Path.Combine(TestData.RepositoryRoot, "host.json");
+        var validator = new VNCH.Network.Functions.Analysis.HostJsonRetryValidator(hostJson);
+        Assert.True(validator.Validate(null, new WorkRetryOptions()).Succeeded);
+
+        var disagreeing = validator.Validate(null, new WorkRetryOptions { MaxAttempts = 9 });
+        Assert.True(disagreeing.Failed);
+        Assert.Contains("maxDequeueCount (5) must equal Analysis:MaxAttempts (9)", disagreeing.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new VNCH.Network.Functions.Analysis.HostJsonRetryValidator(Path.Combine(TestData.RepositoryRoot, "no-such-host.json"))
+            .Validate(null, new WorkRetryOptions()).Failed);
     }
 
     [Fact]

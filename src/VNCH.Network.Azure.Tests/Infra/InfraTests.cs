@@ -105,8 +105,14 @@ public sealed class InfraTests
         var storage = ModuleTemplate("storage").ToJsonString(Relaxed);
         Assert.Contains($"\"{options.OriginalsContainer}\"", storage, StringComparison.Ordinal);
         Assert.Contains("\"inbox\"", storage, StringComparison.Ordinal);
-        Assert.Contains($"\"{options.AnalyseQueue}\"", storage, StringComparison.Ordinal);
-        Assert.Contains($"\"{options.AnalysePoisonQueue}\"", storage, StringComparison.Ordinal);
+        // One name for the analyse queue: the storage module creates it and '<it>-poison', and hands it to the app
+        // setting the queue trigger binds to.
+        Assert.Equal(options.AnalyseQueue, (string)ModuleTemplate("storage")["variables"]!["analyseQueueName"]!);
+        Assert.Contains("'{0}-poison', variables('analyseQueueName')", storage, StringComparison.Ordinal);
+        var appSettings = Module("functionapp")["properties"]!["parameters"]!["appSettings"]!["value"]!;
+        var queueSetting = (string)appSettings["Vnch__Azure__AnalyseQueue"]!;
+        Assert.Contains("'storage')", queueSetting, StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.analyseQueueName.value]", queueSetting, StringComparison.Ordinal);
         Assert.Equal(options.ResultsTopic, (string)ModuleTemplate("servicebus")["parameters"]!["topicName"]!["defaultValue"]!);
     }
 

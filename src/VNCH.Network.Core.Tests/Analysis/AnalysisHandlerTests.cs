@@ -79,7 +79,8 @@ public sealed class AnalysisHandlerTests
         // Re-open and re-run the study (as a new instance or a replayed message would): same ids, no additions.
         await pipeline.Queue.EnqueueAsync(new Features.Work.AnalyseStudy(Pipeline.TenantA, first.StudyId!), CancellationToken.None);
         var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None))!;
-        study.MoveTo(StudyStatus.Queued, pipeline.Time.GetUtcNow());
+        study.Receive(pipeline.Time.GetUtcNow());
+        study.MarkQueued(pipeline.Time.GetUtcNow());
         await pipeline.Studies.SaveAsync(study, CancellationToken.None);
         await pipeline.DrainAsync();
 
@@ -100,6 +101,42 @@ public sealed class AnalysisHandlerTests
         Assert.Equal(StudyStatus.Failed, study.Status);
         Assert.Contains("model host unavailable", study.Reason!.Message, StringComparison.Ordinal);
         Assert.Equal(3, analyser.Calls);
+        // Core poisoned the item with the same reason, and the failure went out as a result event.
+        var poisoned = Assert.Single(pipeline.Queue.Poisoned);
+        Assert.Equal(outcome.StudyId, poisoned.Item.StudyId);
+        Assert.Equal(study.Reason.Message, poisoned.Reason);
+        Assert.Equal(StudyStatus.Failed, Assert.Single(pipeline.Events.Events).Status);
+    }
+
+    [Fact]
+    public async Task A_failure_that_clears_is_retried_and_the_study_completes()
+    {
+        var failures = 1;
+        var analyser = new FakeAnalyser(_ => failures-- > 0 ? throw new IOException("model file busy") : new AnalyserResult { Label = "normal" });
+        var pipeline = new Pipeline(analyser);
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+        Assert.Equal(2, await pipeline.DrainAsync());
+
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Completed, study.Status);
+        Assert.Empty(pipeline.Queue.Poisoned);
+        Assert.True(Assert.Single(study.Analyses).Result.Duration > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task An_item_poisoned_by_the_host_marks_the_study_failed_once()
+    {
+        var pipeline = new Pipeline(new FakeAnalyser());
+        var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr);
+        var item = new Features.Work.AnalyseStudy(Pipeline.TenantA, outcome.StudyId!);
+
+        await pipeline.Analysis.MarkFailedAsync(item, "worker died on every delivery", CancellationToken.None);
+        await pipeline.Analysis.MarkFailedAsync(item, "a second copy of the poison message", CancellationToken.None);
+
+        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Failed, study.Status);
+        Assert.Equal("worker died on every delivery", study.Reason!.Message);
+        Assert.Single(pipeline.Events.Events);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Results;
 using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Core.Features.Work;
 
 namespace VNCH.Network.Core.Tests.Fakes;
 
@@ -20,7 +21,7 @@ public sealed class Pipeline
     {
         Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance, DicomIndex);
         Analysis = new AnalysisHandler(Studies, Originals, Records, new AnalyserRegistry(analysers), Events, Audit,
-            Options.Create(new AnalysisOptions { MaxAttempts = 3 }), Time, NullLogger<AnalysisHandler>.Instance);
+            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, NullLogger<AnalysisHandler>.Instance);
         Queries = new StudyQueries(Studies, Records, Audit, Time);
     }
 
@@ -62,13 +63,17 @@ public sealed class Pipeline
         {
             handled++;
             var disposition = await Analysis.HandleAsync(message.Item, message.DequeueCount, CancellationToken.None);
-            if (disposition == AnalysisDisposition.Done)
+            switch (disposition)
             {
-                await Queue.CompleteAsync(message, CancellationToken.None);
-            }
-            else
-            {
-                await Queue.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None);
+                case WorkDisposition.Retry:
+                    await Queue.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None);
+                    break;
+                case WorkDisposition.Poison poison:
+                    await Queue.PoisonAsync(message, poison.Reason, CancellationToken.None);
+                    break;
+                default:
+                    await Queue.CompleteAsync(message, CancellationToken.None);
+                    break;
             }
         }
 

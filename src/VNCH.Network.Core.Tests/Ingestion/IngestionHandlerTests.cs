@@ -31,6 +31,41 @@ public sealed class IngestionHandlerTests
         Assert.Contains(pipeline.Audit.All, a => a.Action == "study.ingest" && a.Outcome == "success" && a.ResourceId == study.Id);
     }
 
+    [Theory]
+    [InlineData("dicom/orthanc-tests/TransferSyntaxes/1.2.840.10008.1.2.4.57.dcm", "application/dicom", StudyKind.Imaging)]
+    [InlineData("dicom/dicomParser/testImages/CT1_UNC.explicit_big_endian.dcm", null, StudyKind.Imaging)]
+    [InlineData("ecg/hl7-aecg/Example_aECG.xml", null, StudyKind.Ecg)]
+    [InlineData("dicom/pydicom/src/pydicom/data/test_files/waveform_ecg.dcm", "application/dicom", StudyKind.Ecg)]
+    public async Task Ingestion_reads_the_upload_once_and_keeps_every_byte_though_the_parser_stops_early(string file, string? mediaType, StudyKind kind)
+    {
+        var pipeline = new Pipeline();
+        var bytes = File.ReadAllBytes(TestData.File(file));
+        var outcome = await pipeline.IngestAsync(Pipeline.TenantA, bytes, mediaType);
+
+        Assert.Equal(IngestStatus.Accepted, outcome.Status);
+        Assert.Equal(0, pipeline.Originals.OpenCount); // parsed from the stream being stored, never read back
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), outcome.Sha256);
+        await using var kept = await pipeline.Originals.OpenAsync(Pipeline.TenantA, outcome.Sha256!, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await kept.CopyToAsync(copy);
+        Assert.Equal(bytes, copy.ToArray());
+        Assert.Equal(kind, (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!.Kind);
+    }
+
+    [Fact]
+    public async Task A_document_no_parser_claims_is_kept_and_rejected_without_reading_it_back()
+    {
+        var pipeline = new Pipeline();
+        var bytes = Encoding.UTF8.GetBytes(new string('x', 200_000));
+        var outcome = await pipeline.IngestAsync(Pipeline.TenantA, bytes, null);
+
+        Assert.Equal(IngestStatus.Failed, outcome.Status);
+        Assert.Equal(IngestReasons.UnsupportedMediaType, outcome.ReasonCode);
+        Assert.Equal(0, pipeline.Originals.OpenCount);
+        Assert.True(await pipeline.Originals.ExistsAsync(Pipeline.TenantA, outcome.Sha256!, CancellationToken.None));
+        Assert.Equal(bytes.Length, (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!.Instances.Single().Length);
+    }
+
     [Fact]
     public async Task The_same_instance_twice_is_a_duplicate_and_not_queued_again()
     {

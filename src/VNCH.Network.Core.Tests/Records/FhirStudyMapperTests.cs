@@ -5,6 +5,7 @@ using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Records;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Tests.Fakes;
+using VNCH.Network.Signals;
 using VNCH.Network.Testing;
 
 namespace VNCH.Network.Core.Tests.Records;
@@ -103,9 +104,9 @@ public sealed class FhirStudyMapperTests
     [InlineData("2026-04-24", "2026-05-01", 7)]
     [InlineData("2024-02-29", "2025-02-28", 365)]
     public void Ages_are_whole_days(string birth, string at, int days) =>
-        Assert.Equal(days, PatientAge.InDays(DateOnly.Parse(birth, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(days, PatientAge.TryDaysBetween(DateOnly.Parse(birth, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
     public void A_birth_date_after_the_study_is_not_an_age() =>
-        Assert.Null(PatientAge.InDays(new DateOnly(2026, 5, 2), new DateOnly(2026, 5, 1)));
+        Assert.Null(PatientAge.TryDaysBetween(new DateOnly(2026, 5, 2), new DateOnly(2026, 5, 1)));
 }

@@ -1,5 +1,10 @@
+using VNCH.Network.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using VNCH.Network.Contracts.Fakes;
+using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
@@ -13,15 +18,20 @@ public sealed class InboxWatcherTests : SqliteFixture
 {
     private static readonly TenantId Tenant = TenantId.Parse("hosp-a");
 
-    private ServiceProvider Services()
+    private ServiceProvider Services(IAuditSink? audit = null)
     {
         var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddVnchEmbeddedStorage(o =>
         {
             o.DataPath = Folder.Root;
             o.InboxSettleTime = TimeSpan.Zero;
-        }).AddVnchDocumentParsers();
+        }).AddVnchCore(new ConfigurationBuilder().Build());
         services.AddSingleton<InboxWatcher>();
+        if (audit is not null)
+        {
+            services.AddSingleton(audit);
+        }
+
         return services.BuildServiceProvider();
     }
 
@@ -76,7 +86,8 @@ public sealed class InboxWatcherTests : SqliteFixture
     [Fact]
     public async Task Files_outside_a_registered_tenant_are_set_aside_not_ingested()
     {
-        await using var services = Services();
+        var audit = new InMemoryAuditSink();
+        await using var services = Services(audit);
         var inbox = Path.Combine(Folder.Inbox, "unknown-hospital");
         Directory.CreateDirectory(inbox);
         File.WriteAllText(Path.Combine(inbox, "x.dcm"), "x");
@@ -84,6 +95,10 @@ public sealed class InboxWatcherTests : SqliteFixture
         Assert.Equal(1, await services.GetRequiredService<InboxWatcher>().ScanOnceAsync(CancellationToken.None));
         Assert.True(File.Exists(Path.Combine(Folder.Unattributed, "unknown-hospital", "x.dcm")));
         Assert.False(Directory.Exists(Path.Combine(Folder.Originals, "unknown-hospital")));
+        // The same rule as the Azure blob trigger: the set-aside file is in the audit trail, under no tenant.
+        var record = Assert.Single(audit.All);
+        Assert.Equal((InboxHandler.Actor, AuditOutcomes.Rejected, (TenantId?)null), (record.Actor, record.Outcome, record.Tenant));
+        Assert.Equal("unattributed: inbox:unknown-hospital/x.dcm", record.Detail);
     }
 
     [Fact]
@@ -94,7 +109,7 @@ public sealed class InboxWatcherTests : SqliteFixture
         {
             o.DataPath = Folder.Root;
             o.InboxSettleTime = TimeSpan.FromMinutes(5);
-        }).AddVnchDocumentParsers();
+        }).AddVnchCore(new ConfigurationBuilder().Build());
         services.AddSingleton<InboxWatcher>();
         await using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<ITenantDirectory>().UpsertAsync(

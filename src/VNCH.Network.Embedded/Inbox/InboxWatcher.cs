@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VNCH.Network.Core.Features.Ingestion;
-using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Embedded.Storage;
 
 namespace VNCH.Network.Embedded.Inbox;
@@ -15,13 +14,15 @@ namespace VNCH.Network.Embedded.Inbox;
 /// </summary>
 public sealed class InboxWatcher(
     DataFolder folder,
-    IngestionHandler ingestion,
-    ITenantDirectory tenants,
+    InboxHandler inbox,
     IOptions<EmbeddedStorageOptions> options,
+    TimeProvider time,
     ILogger<InboxWatcher> logger) : BackgroundService
 {
-    public const string Actor = "system:inbox";
     private readonly SemaphoreSlim wake = new(0, 1);
+
+    /// <summary>Entries that could not be taken, by path: how often, and when to look again.</summary>
+    private readonly Dictionary<string, Failure> failures = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,74 +57,124 @@ public sealed class InboxWatcher(
     public async Task<int> ScanOnceAsync(CancellationToken cancellationToken)
     {
         var handled = 0;
-        var files = Directory.EnumerateFiles(folder.Inbox, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        foreach (var path in files)
+        var entries = Walk(folder.Inbox).Order(StringComparer.Ordinal).ToList();
+        foreach (var gone in failures.Keys.Except(entries, StringComparer.Ordinal).ToList())
+        {
+            failures.Remove(gone);
+        }
+
+        foreach (var path in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var relative = Path.GetRelativePath(folder.Inbox, path);
             var name = Path.GetFileName(path);
             if (name.StartsWith('.') || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".part", StringComparison.OrdinalIgnoreCase))
             {
                 continue; // Still being written by a client that renames when done.
             }
 
-            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < options.Value.InboxSettleTime)
+            if (!Settled(path) || failures.TryGetValue(path, out var failure) && failure.RetryAt > time.GetUtcNow())
             {
-                continue; // Possibly still being copied in; the next scan takes it.
+                continue; // Possibly still being copied in, or a bad entry waiting out its backoff.
             }
 
-            if (await HandleAsync(path, relative, cancellationToken))
+            try
             {
-                handled++;
+                if (await HandleAsync(path, Path.GetRelativePath(folder.Inbox, path), cancellationToken))
+                {
+                    failures.Remove(path);
+                    handled++;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // One bad entry costs only itself: the scan goes on with the others.
+                await RefuseAsync(path, $"cannot be read ({ex.GetType().Name})", cancellationToken);
             }
         }
 
         return handled;
     }
 
-    private async Task<bool> HandleAsync(string path, string relative, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every entry under the inbox, descending only into real folders: a symbolic link to a folder is reported as
+    /// an entry (and refused), never followed; a folder that cannot be listed costs only itself.
+    /// </summary>
+    private IEnumerable<string> Walk(string directory)
     {
-        var segments = relative.Split(Path.DirectorySeparatorChar);
-        var tenant = segments.Length > 1 && TenantId.TryParse(segments[0], out var id) && await tenants.GetAsync(id, cancellationToken) is not null
-            ? id
-            : (TenantId?)null;
-        if (tenant is null)
-        {
-            logger.LogWarning("Inbox file {File} is not under a registered tenant folder; moved to unattributed/", relative);
-            Move(path, Path.Combine(folder.Unattributed, relative));
-            return true;
-        }
-
-        FileStream stream;
+        IEnumerable<FileSystemInfo> entries;
         try
         {
-            // Exclusive open: a file still being copied in is skipped until the writer closes it.
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 81920, FileOptions.Asynchronous);
+            entries = new DirectoryInfo(directory).EnumerateFileSystemInfos().ToList();
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            logger.LogWarning("An inbox folder cannot be listed ({Error}); the others are scanned", ex.GetType().Name);
+            yield break;
         }
 
-        IngestOutcome outcome;
-        await using (stream)
+        foreach (var entry in entries)
         {
-            outcome = await ingestion.IngestAsync(
-                new IngestRequest(tenant.Value, stream, MediaTypeOf(path), $"inbox:{relative.Replace('\\', '/')}", Actor, $"inbox:{Guid.NewGuid():N}"),
-                cancellationToken);
+            if (entry is DirectoryInfo && entry.LinkTarget is null)
+            {
+                foreach (var path in Walk(entry.FullName))
+                {
+                    yield return path;
+                }
+            }
+            else
+            {
+                yield return entry.FullName;
+            }
         }
-
-        logger.LogInformation("Inbox {File}: {Status} {Reason}", relative, outcome.Status, outcome.ReasonCode);
-        Move(path, Path.Combine(folder.Processed, relative));
-        return true;
     }
 
-    private static string? MediaTypeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    private bool Settled(string path)
     {
-        ".xml" => "application/xml",
-        ".json" => "application/json", // Audiogram JSON or an audiogram FHIR Bundle: the parsers tell them apart by content.
-        _ => null, // DICOM files often have no extension: the parsers sniff the content.
-    };
+        try
+        {
+            return time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(path) >= options.Value.InboxSettleTime;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return true; // Let the open decide and report.
+        }
+    }
+
+    private async Task<bool> HandleAsync(string path, string relative, CancellationToken cancellationToken)
+    {
+        string? refusal = null;
+        var segments = relative.Split(Path.DirectorySeparatorChar);
+        var result = await inbox.HandleAsync(relative.Replace(Path.DirectorySeparatorChar, '/'), _ =>
+            {
+                var stream = segments.Length > 1 ? InboxFile.Open(path, Path.Combine(folder.Inbox, segments[0]), out refusal) : null;
+                return Task.FromResult<Stream?>(stream);
+            },
+            $"inbox:{Guid.NewGuid():N}", cancellationToken);
+        switch (result.Disposition)
+        {
+            case InboxDisposition.Unattributed:
+                Move(path, Path.Combine(folder.Unattributed, relative));
+                return true;
+            case InboxDisposition.Ingested:
+                Move(path, Path.Combine(folder.Processed, relative));
+                return true;
+            default:
+                await RefuseAsync(path, refusal ?? "not readable yet", cancellationToken);
+                return false;
+        }
+    }
+
+    /// <summary>Skips a bad entry with a growing backoff (up to an hour), reporting it the first time only.</summary>
+    private async Task RefuseAsync(string path, string reason, CancellationToken cancellationToken)
+    {
+        var attempts = failures.TryGetValue(path, out var previous) ? previous.Attempts + 1 : 1;
+        failures[path] = new Failure(attempts, time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, attempts))));
+        if (attempts == 1)
+        {
+            await inbox.ReportRefusedAsync(Path.GetRelativePath(folder.Inbox, path).Replace(Path.DirectorySeparatorChar, '/'), reason,
+                $"inbox:{Guid.NewGuid():N}", cancellationToken);
+        }
+    }
 
     private static void Move(string from, string to)
     {
@@ -151,4 +202,6 @@ public sealed class InboxWatcher(
             }
         }
     }
+
+    private sealed record Failure(int Attempts, DateTimeOffset RetryAt);
 }

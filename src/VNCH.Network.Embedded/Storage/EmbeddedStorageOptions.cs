@@ -5,6 +5,7 @@ namespace VNCH.Network.Embedded.Storage;
 /// <summary>Where the embedded service keeps everything (<c>--data-path</c> or <c>VNCH_DATA_PATH</c>).</summary>
 public sealed class EmbeddedStorageOptions
 {
+    public const string SectionName = "Embedded";
     public const string DefaultDataPath = "./.vnch";
     public const string EnvironmentVariable = "VNCH_DATA_PATH";
 

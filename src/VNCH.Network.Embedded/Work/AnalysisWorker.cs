@@ -13,7 +13,6 @@ public sealed class AnalysisWorker(
     AnalysisHandler handler,
     StalledStudyRecovery recovery,
     IOptions<EmbeddedStorageOptions> storage,
-    IOptions<AnalysisOptions> analysis,
     ILogger<AnalysisWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
@@ -60,36 +59,21 @@ public sealed class AnalysisWorker(
             return false;
         }
 
-        AnalysisDisposition disposition;
-        try
+        // The handler owns retry and poison (ADR 0006): this host only acknowledges what it decided.
+        var disposition = await handler.HandleAsync(message.Item, message.DequeueCount, cancellationToken);
+        switch (disposition)
         {
-            disposition = await handler.HandleAsync(message.Item, message.DequeueCount, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            if (message.DequeueCount >= analysis.Value.MaxAttempts)
-            {
-                var reason = $"{ex.GetType().Name}: {ex.Message}";
-                await queue.PoisonAsync(message, reason, cancellationToken);
-                await handler.MarkFailedAsync(message.Item, $"Work item poisoned after {message.DequeueCount} attempts: {reason}", cancellationToken);
-                return true;
-            }
-
-            logger.LogWarning(ex, "Work item {Id} failed (attempt {Attempt})", message.Id, message.DequeueCount);
-            disposition = AnalysisDisposition.Retry;
-        }
-
-        if (disposition == AnalysisDisposition.Done)
-        {
-            await queue.CompleteAsync(message, cancellationToken);
-        }
-        else
-        {
-            await queue.ReleaseAsync(message, Backoff(message.DequeueCount), cancellationToken);
+            case WorkDisposition.Retry retry:
+                await queue.ReleaseAsync(message, retry.Delay, cancellationToken);
+                break;
+            case WorkDisposition.Poison poison:
+                await queue.PoisonAsync(message, poison.Reason, cancellationToken);
+                break;
+            default:
+                await queue.CompleteAsync(message, cancellationToken);
+                break;
         }
 
         return true;
     }
-
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempt - 1)));
 }

@@ -1,3 +1,5 @@
+using VNCH.Network.Core;
+using Microsoft.Extensions.Configuration;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -48,7 +50,7 @@ public static class IngestBench
         using var data = new TempDirectory("vnch-bench");
         var finished = new ConcurrentDictionary<string, long>();
         var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddVnchEmbeddedStorage(o => o.DataPath = data.Path).AddVnchDocumentParsers().AddVnchEmbeddedWorkers();
+        services.AddVnchCore(new ConfigurationBuilder().Build()).AddVnchEmbeddedStorage(o => o.DataPath = data.Path).AddVnchEmbeddedWorkers();
         // The analysers the hosts register: every instance runs the pneumonia model.
         services.AddVnchAnalysers(new InferenceOptions(), TestData.RepositoryRoot);
         var statuses = new ConcurrentDictionary<string, int>();

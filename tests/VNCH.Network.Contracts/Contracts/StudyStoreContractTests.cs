@@ -1,3 +1,4 @@
+using VNCH.Network.Contracts.Fakes;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
@@ -36,8 +37,7 @@ public abstract class StudyStoreContractTests
                 },
             ],
         };
-        study.MoveTo(status, at ?? T0);
-        return study;
+        return study.WalkTo(status, at ?? T0);
     }
 
     [Fact]
@@ -85,9 +85,9 @@ public abstract class StudyStoreContractTests
         var first = (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!;
         var second = (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!;
 
-        first.MoveTo(StudyStatus.Queued, T0.AddSeconds(1));
+        first.MarkQueued(T0.AddSeconds(1));
         await store.SaveAsync(first, CancellationToken.None);
-        second.MoveTo(StudyStatus.Failed, T0.AddSeconds(2));
+        second.Fail(T0.AddSeconds(2), new StatusReason("processing-failure", "stale writer"));
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.SaveAsync(second, CancellationToken.None));
 
         Assert.Equal(StudyStatus.Queued, (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!.Status);

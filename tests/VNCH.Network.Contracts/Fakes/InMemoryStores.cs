@@ -75,7 +75,12 @@ public sealed class InMemoryOriginalStore : IOriginalStore
 {
     private readonly ConcurrentDictionary<(TenantId, string), byte[]> blobs = new();
 
+    private int openCount;
+
     public int PutCount { get; private set; }
+
+    /// <summary>How often an original was read back (ingestion must not: it parses what it stores).</summary>
+    public int OpenCount => openCount;
 
     public async Task<StoredOriginal> PutAsync(TenantId tenant, Stream content, CancellationToken cancellationToken)
     {
@@ -88,10 +93,13 @@ public sealed class InMemoryOriginalStore : IOriginalStore
         return new StoredOriginal(sha, bytes.Length);
     }
 
-    public Task<Stream> OpenAsync(TenantId tenant, string sha256, CancellationToken cancellationToken) =>
-        blobs.TryGetValue((tenant, sha256), out var bytes)
+    public Task<Stream> OpenAsync(TenantId tenant, string sha256, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref openCount);
+        return blobs.TryGetValue((tenant, sha256), out var bytes)
             ? Task.FromResult<Stream>(new MemoryStream(bytes, writable: false))
             : throw new FileNotFoundException($"No original {sha256} for {tenant}.");
+    }
 
     public Task<bool> ExistsAsync(TenantId tenant, string sha256, CancellationToken cancellationToken) =>
         Task.FromResult(blobs.ContainsKey((tenant, sha256)));

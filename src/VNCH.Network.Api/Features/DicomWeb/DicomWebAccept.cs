@@ -9,7 +9,7 @@ namespace VNCH.Network.Api.Features.DicomWeb;
 /// <param name="TransferSyntax">The transfer-syntax parameter: null when absent, "*" for any.</param>
 public sealed record DicomWebMediaRange(string MediaType, string? PartType, string? TransferSyntax)
 {
-    public bool IsMultipart => MediaType.Equals("multipart/related", StringComparison.OrdinalIgnoreCase);
+    public bool IsMultipart => MediaType.Equals(Core.MediaTypes.MultipartRelated, StringComparison.OrdinalIgnoreCase);
 
     public bool IsAny => MediaType == "*/*";
 

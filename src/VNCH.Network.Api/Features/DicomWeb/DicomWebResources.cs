@@ -9,7 +9,7 @@ namespace VNCH.Network.Api.Features.DicomWeb;
 public static class DicomWebResources
 {
     public const string BasePath = "/api/v1/dicomweb";
-    public const string DicomJsonMediaType = "application/dicom+json";
+    public const string DicomJsonMediaType = Core.MediaTypes.DicomJson;
 
     public static string StudyPath(string study) => $"{BasePath}/studies/{study}";
 

@@ -82,7 +82,7 @@ public static class QidoEndpoints
         var accept = request.Headers.Accept.ToString();
         return accept.Length == 0
             || accept.Contains(DicomWebResources.DicomJsonMediaType, StringComparison.OrdinalIgnoreCase)
-            || accept.Contains("application/json", StringComparison.OrdinalIgnoreCase)
+            || accept.Contains(Core.MediaTypes.Json, StringComparison.OrdinalIgnoreCase)
             || accept.Contains("*/*", StringComparison.Ordinal)
             || accept.Contains("application/*", StringComparison.OrdinalIgnoreCase);
     }

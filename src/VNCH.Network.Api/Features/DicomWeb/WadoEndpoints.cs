@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using VNCH.Network.Api.Problems;
 using VNCH.Network.Api.Routing;
+using VNCH.Network.Core;
 using VNCH.Network.Core.Features.DicomWeb;
 using VNCH.Network.Dicom;
 using VNCH.Network.Dicom.Json;
@@ -17,8 +18,8 @@ namespace VNCH.Network.Api.Features.DicomWeb;
 /// </summary>
 public static class WadoEndpoints
 {
-    private const string DicomMediaType = "application/dicom";
-    private const string OctetStream = "application/octet-stream";
+    private const string DicomMediaType = MediaTypes.Dicom;
+    private const string OctetStream = MediaTypes.OctetStream;
 
     public static async Task<IResult> Retrieve(ApiRequestContext context)
     {
@@ -293,7 +294,7 @@ public static class WadoEndpoints
     }
 
     private static bool AcceptsJson(HttpRequest request) =>
-        DicomWebMediaRange.Parse(request).Any(r => r.IsAny || r.MediaType is DicomWebResources.DicomJsonMediaType or "application/json" or "application/*");
+        DicomWebMediaRange.Parse(request).Any(r => r.IsAny || r.MediaType is MediaTypes.DicomJson or MediaTypes.Json or "application/*");
 
     /// <summary>A DICOM JSON answer written as it is produced (one instance at a time for metadata).</summary>
     private sealed class JsonStreamResult(Func<Utf8JsonWriter, CancellationToken, Task> write) : IResult

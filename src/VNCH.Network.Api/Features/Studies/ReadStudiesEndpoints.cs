@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using VNCH.Network.Core;
 using VNCH.Network.Api.Problems;
 using VNCH.Network.Api.Routing;
 using VNCH.Network.Core.Features.Results;
@@ -91,12 +92,10 @@ public static class GetStudyEndpoint
 
 public static class GetStudyFhirEndpoint
 {
-    public const string FhirJsonMediaType = "application/fhir+json";
-
     public static async Task<IResult> Handle(ApiRequestContext context)
     {
         var id = context.Http.GetRouteValue("id")?.ToString() ?? "";
         var bundle = await context.Service<StudyQueries>().GetFhirBundleAsync(context.Caller, id, context.Aborted);
-        return bundle is null ? ApiProblems.StudyNotFound(id) : Results.Text(bundle, FhirJsonMediaType);
+        return bundle is null ? ApiProblems.StudyNotFound(id) : Results.Text(bundle, MediaTypes.FhirJson);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using VNCH.Network.Core;
 using VNCH.Network.Api.Routing;
 using VNCH.Network.Core.Features.Ingestion;
 
@@ -48,9 +49,9 @@ public static class StowResponse
         }
 
         var accept = context.Http.Request.Headers.Accept.ToString();
-        if (accept.Contains(UploadStudiesEndpoint.DicomJsonMediaType, StringComparison.OrdinalIgnoreCase))
+        if (accept.Contains(MediaTypes.DicomJson, StringComparison.OrdinalIgnoreCase))
         {
-            return Results.Content(DicomJson(context, outcomes, studyIds).ToJsonString(), UploadStudiesEndpoint.DicomJsonMediaType, statusCode: status);
+            return Results.Content(DicomJson(context, outcomes, studyIds).ToJsonString(), MediaTypes.DicomJson, statusCode: status);
         }
 
         return Results.Json(new

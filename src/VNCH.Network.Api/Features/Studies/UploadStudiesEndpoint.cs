@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using VNCH.Network.Api.Problems;
 using VNCH.Network.Api.Routing;
+using VNCH.Network.Core;
 using VNCH.Network.Core.Features.Ingestion;
 
 namespace VNCH.Network.Api.Features.Studies;
@@ -13,12 +14,8 @@ namespace VNCH.Network.Api.Features.Studies;
 /// </summary>
 public static class UploadStudiesEndpoint
 {
-    public const string DicomMediaType = "application/dicom";
-    public const string DicomJsonMediaType = "application/dicom+json";
-    public const string AecgMediaType = "application/hl7-aecg+xml";
-    public const string AudiogramMediaType = "application/vnd.vnch.audiogram+json";
-
-    private static readonly string[] SingleDocumentTypes = [DicomMediaType, AecgMediaType, "application/xml", "text/xml", AudiogramMediaType, GetStudyFhirEndpoint.FhirJsonMediaType];
+    private static readonly string[] SingleDocumentTypes =
+        [MediaTypes.Dicom, MediaTypes.Aecg, MediaTypes.Xml, MediaTypes.TextXml, MediaTypes.Audiogram, MediaTypes.FhirJson];
 
     public static async Task<IResult> Handle(ApiRequestContext context)
     {
@@ -29,7 +26,7 @@ public static class UploadStudiesEndpoint
         }
 
         var outcomes = new List<IngestOutcome>();
-        if (mediaType.Equals("multipart/related", StringComparison.OrdinalIgnoreCase))
+        if (mediaType.Equals(MediaTypes.MultipartRelated, StringComparison.OrdinalIgnoreCase))
         {
             var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
             if (string.IsNullOrEmpty(boundary))
@@ -38,7 +35,7 @@ public static class UploadStudiesEndpoint
             }
 
             var declaredType = contentType.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value.Value;
-            var defaultPartType = HeaderUtilities.RemoveQuotes(declaredType).Value ?? DicomMediaType;
+            var defaultPartType = HeaderUtilities.RemoveQuotes(declaredType).Value ?? MediaTypes.Dicom;
             var reader = new MultipartReader(boundary, request.Body);
             try
             {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Records;
@@ -9,22 +8,6 @@ using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Work;
 
 namespace VNCH.Network.Core.Features.Analysis;
-
-public sealed class AnalysisOptions
-{
-    /// <summary>Deliveries of one work item before the study is marked failed.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 100)]
-    public int MaxAttempts { get; set; } = 5;
-}
-
-public enum AnalysisDisposition
-{
-    /// <summary>Done with the message (whatever the study's final state).</summary>
-    Done,
-
-    /// <summary>A transient failure: deliver again later.</summary>
-    Retry,
-}
 
 /// <summary>
 /// The queue-triggered stage: routes the study to the analysers that apply, writes FHIR records, moves the study
@@ -37,133 +20,177 @@ public sealed class AnalysisHandler(
     IAnalyserRegistry registry,
     IEventPublisher events,
     IAuditSink audit,
-    IOptions<AnalysisOptions> options,
+    WorkRetryPolicy retry,
     TimeProvider time,
     ILogger<AnalysisHandler> logger)
 {
     public const string Actor = "system:analysis";
 
-    public async Task<AnalysisDisposition> HandleAsync(AnalyseStudy item, int dequeueCount, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles one delivery (<paramref name="attempt"/> = the queue's dequeue count, 1 on the first) and says what the
+    /// host must do with the message. Nothing escapes but cancellation: any failure, including the stores', is
+    /// turned into a retry or, on the last attempt, a poisoned item whose study is marked failed with the reason.
+    /// </summary>
+    public async Task<WorkDisposition> HandleAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken)
     {
-        var correlationId = $"analyse:{item.StudyId}:{dequeueCount}";
+        try
+        {
+            await AnalyseAsync(item, attempt, cancellationToken);
+            return WorkDisposition.Done;
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // New instances arrived while analysing: the study is queued again and that delivery redoes it.
+            return WorkDisposition.Done;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var disposition = retry.AfterFailure(attempt, $"{ex.GetType().Name}: {ex.Message}");
+            if (disposition is not WorkDisposition.Poison poison)
+            {
+                logger.LogWarning(ex, "Analysis of {Tenant}/{Study} failed (attempt {Attempt}); will retry", item.Tenant, item.StudyId, attempt);
+                return disposition;
+            }
+
+            logger.LogError(ex, "Analysis of {Tenant}/{Study} failed on its last attempt ({Attempt})", item.Tenant, item.StudyId, attempt);
+            try
+            {
+                await MarkFailedAsync(item, poison.Reason, cancellationToken);
+                return poison;
+            }
+            catch (Exception markEx) when (markEx is not OperationCanceledException)
+            {
+                // The failure could not be recorded (the store is down): poisoning now would hide it, so try again later.
+                logger.LogError(markEx, "Could not mark {Tenant}/{Study} failed; the item stays in the queue", item.Tenant, item.StudyId);
+                return new WorkDisposition.Retry(retry.Backoff(attempt), poison.Reason);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Marks the study failed with the reason, unless it is already final. Called for an item poisoned here, and by
+    /// a host for one its queue poisoned by itself (a worker that died on every delivery).
+    /// </summary>
+    public async Task MarkFailedAsync(AnalyseStudy item, string reason, CancellationToken cancellationToken)
+    {
+        var failedNow = false;
         var study = await studies.UpdateAsync(item.Tenant, item.StudyId, current =>
         {
-            if (current is null || current.Status is not (StudyStatus.Queued or StudyStatus.Analysing or StudyStatus.Received))
+            failedNow = current is { IsFinal: false };
+            if (!failedNow)
             {
                 return null;
             }
 
-            var now = time.GetUtcNow();
-            if (current.Status == StudyStatus.Received)
-            {
-                // The worker won the race with ingestion's own "queued" update: the item was queued all the same.
-                current.StatusTimes.TryAdd(StudyStatus.Queued, now);
-            }
-
-            current.MoveTo(StudyStatus.Analysing, now);
+            current!.Fail(time.GetUtcNow(), new StatusReason(IngestReasons.ProcessingFailure, reason));
             return current;
         }, cancellationToken);
-
-        if (study is null || study.Status != StudyStatus.Analysing)
+        if (failedNow && study is not null)
         {
-            logger.LogInformation("Nothing to analyse for {Tenant}/{Study} (status {Status})", item.Tenant, item.StudyId, study?.Status);
-            return AnalysisDisposition.Done;
-        }
-
-        try
-        {
-            var final = await AnalyseAsync(study, cancellationToken);
-            await FinishAsync(study, final.Status, final.Reason, final.Analyses, correlationId, cancellationToken);
-            return AnalysisDisposition.Done;
-        }
-        catch (AnalysisRejectedException ex)
-        {
-            await FinishAsync(study, StudyStatus.Rejected, new StatusReason(ex.ReasonCode, ex.Message), [], correlationId, cancellationToken);
-            return AnalysisDisposition.Done;
-        }
-        catch (ConcurrencyConflictException)
-        {
-            // New instances arrived while analysing: the study is queued again and the next delivery redoes it.
-            return AnalysisDisposition.Done;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            if (dequeueCount < options.Value.MaxAttempts)
-            {
-                logger.LogWarning(ex, "Analysis of {Tenant}/{Study} failed (attempt {Attempt}); will retry", item.Tenant, item.StudyId, dequeueCount);
-                return AnalysisDisposition.Retry;
-            }
-
-            logger.LogError(ex, "Analysis of {Tenant}/{Study} failed after {Attempts} attempts", item.Tenant, item.StudyId, dequeueCount);
-            await FinishAsync(study, StudyStatus.Failed,
-                new StatusReason(IngestReasons.ProcessingFailure, $"Analysis failed after {dequeueCount} attempts: {ex.GetType().Name}: {ex.Message}"),
-                [], correlationId, cancellationToken);
-            return AnalysisDisposition.Done;
+            await PublishAsync(study, $"analyse:{item.StudyId}:poison", cancellationToken);
         }
     }
 
-    /// <summary>Marks a study failed when its message is poisoned outside the handler (e.g. the host crashed on it).</summary>
-    public Task MarkFailedAsync(AnalyseStudy item, string reason, CancellationToken cancellationToken) =>
-        studies.UpdateAsync(item.Tenant, item.StudyId, current =>
+    private async Task AnalyseAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken)
+    {
+        var correlationId = $"analyse:{item.StudyId}:{attempt}";
+        var study = await studies.UpdateAsync(item.Tenant, item.StudyId, current =>
         {
             if (current is null || current.IsFinal)
             {
                 return null;
             }
 
-            current.MoveTo(StudyStatus.Failed, time.GetUtcNow(), new StatusReason(IngestReasons.ProcessingFailure, reason));
+            current.StartAnalysis(time.GetUtcNow());
             return current;
         }, cancellationToken);
 
-    private async Task<(StudyStatus Status, StatusReason? Reason, List<AnalysisRecord> Analyses)> AnalyseAsync(
-        Study study, CancellationToken cancellationToken)
+        if (study is null || study.Status != StudyStatus.Analysing)
+        {
+            logger.LogInformation("Nothing to analyse for {Tenant}/{Study} (status {Status})", item.Tenant, item.StudyId, study?.Status);
+            return;
+        }
+
+        AnalysisOutcome outcome;
+        try
+        {
+            outcome = await RunAnalysersAsync(study, cancellationToken);
+        }
+        catch (AnalysisRejectedException ex)
+        {
+            outcome = new AnalysisOutcome(StudyStatus.Rejected, new StatusReason(ex.ReasonCode, ex.Message), []);
+        }
+
+        await FinishAsync(study, outcome, correlationId, cancellationToken);
+    }
+
+    private async Task<AnalysisOutcome> RunAnalysersAsync(Study study, CancellationToken cancellationToken)
     {
         if (study.Kind == StudyKind.Unknown)
         {
-            return (StudyStatus.Rejected, study.Reason ?? new StatusReason(IngestReasons.CannotUnderstand, "The study was never parsed."), []);
+            return new AnalysisOutcome(StudyStatus.Rejected, study.Reason ?? new StatusReason(IngestReasons.CannotUnderstand, "The study was never parsed."), []);
         }
 
         var subject = ToSubject(study);
         var applicable = registry.For(subject);
         if (applicable.Count == 0)
         {
-            return (StudyStatus.NoAnalyser, new StatusReason("no-analyser",
+            return new AnalysisOutcome(StudyStatus.NoAnalyser, new StatusReason(IngestReasons.NoAnalyser,
                 $"No analyser applies to this study ({study.Kind}, modality {study.Modality ?? "none"}); no result was produced."), []);
         }
 
         var analyses = new List<AnalysisRecord>();
         foreach (var analyser in applicable)
         {
+            // Timed here and only here, for every analyser alike.
             var started = Stopwatch.GetTimestamp();
             var result = await analyser.AnalyseAsync(subject, cancellationToken);
-            if (result.Duration == TimeSpan.Zero)
-            {
-                result = result with { Duration = Stopwatch.GetElapsedTime(started) };
-            }
-
-            analyses.Add(new AnalysisRecord(analyser.Descriptor, result, time.GetUtcNow()));
+            analyses.Add(new AnalysisRecord(analyser.Descriptor, result with { Duration = Stopwatch.GetElapsedTime(started) }, time.GetUtcNow()));
         }
 
-        return (StudyStatus.Completed, null, analyses);
+        return new AnalysisOutcome(StudyStatus.Completed, null, analyses);
     }
 
-    private async Task FinishAsync(
-        Study study, StudyStatus status, StatusReason? reason, List<AnalysisRecord> analyses, string correlationId, CancellationToken cancellationToken)
+    private async Task FinishAsync(Study study, AnalysisOutcome outcome, string correlationId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        study.Analyses = analyses;
+        study.Analyses = outcome.Analyses;
         if (study.Kind != StudyKind.Unknown)
         {
             // Records first, then the status: a crash in between re-runs the analysis and rewrites the same ids.
             await records.ReplaceForStudyAsync(study.Tenant, study.Id, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, now)), cancellationToken);
         }
 
-        study.MoveTo(status, now, reason);
+        switch (outcome.Status)
+        {
+            case StudyStatus.Completed:
+                study.Complete(now);
+                break;
+            case StudyStatus.NoAnalyser:
+                study.FinishWithoutAnalyser(now, outcome.Reason!);
+                break;
+            default:
+                study.Reject(now, outcome.Reason!);
+                break;
+        }
+
         await studies.SaveAsync(study, cancellationToken);
-        await events.PublishAsync(new StudyResultEvent(study.Tenant, study.Id, status, study.Kind, now), cancellationToken);
+        await PublishAsync(study, correlationId, cancellationToken);
+    }
+
+    /// <summary>The result event and the audit record of a study that reached a final state.</summary>
+    private async Task PublishAsync(Study study, string correlationId, CancellationToken cancellationToken)
+    {
+        var now = study.UpdatedAt;
+        await events.PublishAsync(new StudyResultEvent(study.Tenant, study.Id, study.Status, study.Kind, now), cancellationToken);
         await audit.WriteAsync(new AuditRecord(now, Actor, study.Tenant, "study.analyse", "Study", study.Id,
-            status is StudyStatus.Failed ? AuditOutcomes.Failed : status is StudyStatus.Rejected ? AuditOutcomes.Rejected : AuditOutcomes.Success,
-            correlationId, $"{status}: {string.Join(", ", analyses.Select(a => $"{a.Analyser.Id}@{a.Analyser.Version}"))}"), cancellationToken);
+            study.Status switch
+            {
+                StudyStatus.Failed => AuditOutcomes.Failed,
+                StudyStatus.Rejected => AuditOutcomes.Rejected,
+                _ => AuditOutcomes.Success,
+            },
+            correlationId, $"{study.Status}: {string.Join(", ", study.Analyses.Select(a => $"{a.Analyser.Id}@{a.Analyser.Version}"))}"), cancellationToken);
     }
 
     private AnalysisSubject ToSubject(Study study) =>
@@ -177,3 +204,6 @@ public sealed class AnalysisHandler(
             study.PatientAgeInDays,
             study.Patient?.Sex ?? AdministrativeSex.Unknown);
 }
+
+/// <summary>Where a run of the analysers leaves the study.</summary>
+internal sealed record AnalysisOutcome(StudyStatus Status, StatusReason? Reason, List<AnalysisRecord> Analyses);

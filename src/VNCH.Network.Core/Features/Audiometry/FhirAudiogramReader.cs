@@ -18,7 +18,7 @@ namespace VNCH.Network.Core.Features.Audiometry;
 /// </summary>
 public static class FhirAudiogramReader
 {
-    public const string MediaType = "application/fhir+json";
+    public const string MediaType = MediaTypes.FhirJson;
 
     /// <summary>Reads and validates; throws <see cref="SignalFormatException"/> listing every problem.</summary>
     public static AudiogramDocument Read(Stream stream)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Hl7.Fhir.Model;
+using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Signals.Audiometry;
 
@@ -58,14 +59,7 @@ public static class FhirAudiogramWriter
         Id = "patient",
         Identifier = [new Identifier(patient.Issuer, patient.Id)],
         BirthDate = patient.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        Gender = patient.Sex switch
-        {
-            "female" => AdministrativeGender.Female,
-            "male" => AdministrativeGender.Male,
-            "other" => AdministrativeGender.Other,
-            "unknown" => AdministrativeGender.Unknown,
-            _ => null,
-        },
+        Gender = patient.Sex is null ? null : AdministrativeSexCodes.ToFhir(AdministrativeSexCodes.FromFhir(patient.Sex)),
     };
 
     private static Device Device(AudiometerDevice device) => new()

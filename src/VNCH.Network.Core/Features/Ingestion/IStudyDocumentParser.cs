@@ -58,18 +58,3 @@ public sealed class DocumentRejectedException(string reasonCode, string message,
 {
     public string ReasonCode { get; } = reasonCode;
 }
-
-/// <summary>Reason codes of ingestion outcomes and rejected studies (listed in docs/api.md).</summary>
-public static class IngestReasons
-{
-    public const string CannotUnderstand = "cannot-understand";
-    public const string UnsupportedMediaType = "unsupported-media-type";
-    public const string SopClassNotSupported = "sop-class-not-supported";
-    public const string DatasetDoesNotMatchSopClass = "dataset-does-not-match-sop-class";
-    public const string MissingIdentifier = "missing-identifier";
-    public const string InstanceConflict = "instance-conflict";
-    public const string OutOfResources = "out-of-resources";
-    public const string ProcessingFailure = "processing-failure";
-    public const string EmptyDocument = "empty-document";
-    public const string TransferSyntaxNotSupported = "transfer-syntax-not-supported";
-}

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.DicomWeb;
@@ -53,28 +55,43 @@ public sealed class IngestionHandler(
 
     public async Task<IngestOutcome> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
+        // One read of the upload: the store hashes and keeps it while the parser reads the same bytes beside it.
+        var pipe = new Pipe();
+        using var parsing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parse = Task.Run(() => ParseAsync(pipe.Reader, request.MediaType, parsing.Token), CancellationToken.None);
         StoredOriginal stored;
         try
         {
-            stored = await originals.PutAsync(request.Tenant, request.Content, cancellationToken);
+            await using var tee = new TeeReadStream(request.Content, pipe.Writer);
+            stored = await originals.PutAsync(request.Tenant, tee, cancellationToken);
         }
         catch (IOException ex)
         {
+            await parsing.CancelAsync();
+            await ObserveAsync(parse);
             logger.LogError(ex, "Could not store an original for tenant {Tenant}", request.Tenant);
             await AuditAsync(request, null, AuditOutcomes.Failed, IngestReasons.OutOfResources, cancellationToken);
             return new IngestOutcome(IngestStatus.Failed, null, null, null, null, IngestReasons.OutOfResources,
                 "The original could not be stored; retry later.");
         }
-
-        if (stored.Length == 0)
+        catch
         {
-            return await RejectAsync(request, stored, IngestReasons.EmptyDocument, "The document is empty.", cancellationToken);
+            await parsing.CancelAsync();
+            await ObserveAsync(parse);
+            throw;
         }
 
+        // The original is kept whatever the parser made of it; only now does its verdict count.
         ParsedDocument document;
         try
         {
-            document = await ParseAsync(request, stored, cancellationToken);
+            if (stored.Length == 0)
+            {
+                await ObserveAsync(parse);
+                return await RejectAsync(request, stored, IngestReasons.EmptyDocument, "The document is empty.", cancellationToken);
+            }
+
+            document = await parse;
         }
         catch (DocumentRejectedException ex)
         {
@@ -89,21 +106,19 @@ public sealed class IngestionHandler(
         return await RecordAsync(request, stored, document, cancellationToken);
     }
 
-    private async Task<ParsedDocument> ParseAsync(IngestRequest request, StoredOriginal stored, CancellationToken cancellationToken)
+    /// <summary>Sniffs the head (left in the pipe for the parser), picks the parser and parses the whole stream.</summary>
+    private async Task<ParsedDocument> ParseAsync(PipeReader reader, string? mediaType, CancellationToken cancellationToken)
     {
-        var head = new byte[SniffLength];
-        int headLength;
-        await using (var sniff = await originals.OpenAsync(request.Tenant, stored.Sha256, cancellationToken))
-        {
-            headLength = await sniff.ReadAtLeastAsync(head, SniffLength, throwOnEndOfStream: false, cancellationToken);
-        }
+        await using var content = reader.AsStream();
+        var head = await reader.ReadAtLeastAsync(SniffLength, cancellationToken);
+        var headBytes = head.Buffer.Slice(0, Math.Min(head.Buffer.Length, SniffLength)).ToArray();
+        reader.AdvanceTo(head.Buffer.Start, head.Buffer.End);
 
-        var parser = parsers.FirstOrDefault(p => p.CanParse(request.MediaType, head.AsSpan(0, headLength)))
+        var parser = parsers.FirstOrDefault(p => p.CanParse(mediaType, headBytes))
             ?? throw new DocumentRejectedException(
                 IngestReasons.UnsupportedMediaType,
-                $"No parser understands this document (declared type '{request.MediaType ?? "none"}'). Send DICOM Part 10, HL7 aECG XML, an audiogram JSON document or an audiogram FHIR Bundle.");
+                $"No parser understands this document (declared type '{mediaType ?? "none"}'). Send DICOM Part 10, HL7 aECG XML, an audiogram JSON document or an audiogram FHIR Bundle.");
 
-        await using var content = await originals.OpenAsync(request.Tenant, stored.Sha256, cancellationToken);
         var document = await parser.ParseAsync(content, cancellationToken);
         if (string.IsNullOrWhiteSpace(document.StudyUid) || string.IsNullOrWhiteSpace(document.InstanceUid))
         {
@@ -111,6 +126,19 @@ public sealed class IngestionHandler(
         }
 
         return document;
+    }
+
+    /// <summary>Waits for a parse whose verdict no longer matters, so its failure is never unobserved.</summary>
+    private static async Task ObserveAsync(Task parse)
+    {
+        try
+        {
+            await parse;
+        }
+        catch (Exception)
+        {
+            // Not needed: the document is rejected or the upload failed for another reason.
+        }
     }
 
     private async Task<IngestOutcome> RecordAsync(
@@ -140,37 +168,33 @@ public sealed class IngestionHandler(
                 StudyInstanceUid = document.StudyUid,
             };
 
-            var isNewInstance = study.Instances.All(i => i.InstanceUid != document.InstanceUid);
-            if (isNewInstance)
+            if (study.Instances.Any(i => i.InstanceUid == document.InstanceUid))
             {
-                study.Instances.Add(new StudyInstance
-                {
-                    InstanceUid = document.InstanceUid,
-                    SeriesInstanceUid = document.SeriesInstanceUid,
-                    SeriesNumber = document.SeriesNumber,
-                    InstanceNumber = document.InstanceNumber,
-                    ContentType = document.ContentType,
-                    Sha256 = stored.Sha256,
-                    Length = stored.Length,
-                    Metadata = document.Metadata,
-                    ReceivedAt = now,
-                    Source = request.Source,
-                });
-                study.Patient ??= document.Patient;
-                study.StudyDate ??= document.StudyDate;
-                study.PatientAgeInDays ??= document.PatientAgeInDays;
-                study.Description ??= document.Description;
-            }
-
-            // A new instance re-opens analysis; a retransmission of a study that never got queued (crash between
-            // the write and the enqueue) gets queued now.
-            needsQueue = (isNewInstance && study.Status != StudyStatus.Queued) || study.Status == StudyStatus.Received;
-            if (!isNewInstance && !needsQueue)
-            {
+                // A retransmission. It queues the study only if a crash left it stored but never queued.
+                needsQueue = study.Status == StudyStatus.Received;
                 return null;
             }
 
-            study.MoveTo(StudyStatus.Received, now);
+            study.Instances.Add(new StudyInstance
+            {
+                InstanceUid = document.InstanceUid,
+                SeriesInstanceUid = document.SeriesInstanceUid,
+                SeriesNumber = document.SeriesNumber,
+                InstanceNumber = document.InstanceNumber,
+                ContentType = document.ContentType,
+                Sha256 = stored.Sha256,
+                Length = stored.Length,
+                Metadata = document.Metadata,
+                ReceivedAt = now,
+                Source = request.Source,
+            });
+            study.Patient ??= document.Patient;
+            study.StudyDate ??= document.StudyDate;
+            study.PatientAgeInDays ??= document.PatientAgeInDays;
+            study.Description ??= document.Description;
+
+            // A new document re-opens analysis (a study already queued stays queued: that item covers it).
+            needsQueue = study.Receive(now);
             return study;
         }, cancellationToken);
 
@@ -184,7 +208,7 @@ public sealed class IngestionHandler(
                     return null;
                 }
 
-                current.MoveTo(StudyStatus.Queued, time.GetUtcNow());
+                current.MarkQueued(time.GetUtcNow());
                 return current;
             }, cancellationToken);
         }
@@ -225,7 +249,7 @@ public sealed class IngestionHandler(
                     new StudyInstance
                     {
                         InstanceUid = $"sha256:{stored.Sha256}",
-                        ContentType = request.MediaType ?? "application/octet-stream",
+                        ContentType = request.MediaType ?? MediaTypes.OctetStream,
                         Sha256 = stored.Sha256,
                         Length = stored.Length,
                         ReceivedAt = now,
@@ -233,8 +257,8 @@ public sealed class IngestionHandler(
                     },
                 ],
             };
-            study.MoveTo(StudyStatus.Received, now);
-            study.MoveTo(StudyStatus.Rejected, now, new StatusReason(reasonCode, message));
+            study.Receive(now);
+            study.Reject(now, new StatusReason(reasonCode, message));
             return study;
         }, cancellationToken);
 

@@ -67,13 +67,7 @@ public static class FhirStudyMapper
             patient.Name.Add(name);
         }
 
-        patient.Gender = reference.Sex switch
-        {
-            AdministrativeSex.Male => FhirSex.Male,
-            AdministrativeSex.Female => FhirSex.Female,
-            AdministrativeSex.Other => FhirSex.Other,
-            _ => FhirSex.Unknown,
-        };
+        patient.Gender = AdministrativeSexCodes.ToFhir(reference.Sex);
         if (reference.BirthDate is { } birthDate)
         {
             patient.BirthDate = birthDate.ToString("yyyy-MM-dd");

@@ -62,13 +62,17 @@ public sealed class Study
 
     public string? Description { get; set; }
 
-    public StudyStatus Status { get; set; }
+    /// <summary>Where the study is in its lifecycle; changed only by the transition methods below (ADR 0006).</summary>
+    [JsonInclude]
+    public StudyStatus Status { get; private set; }
 
     /// <summary>Why the study is rejected / failed / has no analyser.</summary>
-    public StatusReason? Reason { get; set; }
+    [JsonInclude]
+    public StatusReason? Reason { get; private set; }
 
     /// <summary>When each status was (last) entered.</summary>
-    public Dictionary<StudyStatus, DateTimeOffset> StatusTimes { get; set; } = [];
+    [JsonInclude]
+    public Dictionary<StudyStatus, DateTimeOffset> StatusTimes { get; private set; } = [];
 
     public List<StudyInstance> Instances { get; set; } = [];
 
@@ -84,14 +88,108 @@ public sealed class Study
 
     public string? Modality => Instances.Select(i => i.Metadata.Modality).FirstOrDefault(m => !string.IsNullOrEmpty(m));
 
-    public bool IsFinal => Status is StudyStatus.Completed or StudyStatus.Rejected or StudyStatus.Failed or StudyStatus.NoAnalyser;
+    public bool IsFinal => StudyLifecycle.IsFinal(Status);
 
-    public void MoveTo(StudyStatus status, DateTimeOffset at, StatusReason? reason = null)
+    /// <summary>
+    /// A document of the study arrived (the first, or one more): analysis has to run (again). A study already
+    /// <c>queued</c> stays queued, since the pending work item analyses every instance; returns whether a work item
+    /// must be queued.
+    /// </summary>
+    public bool Receive(DateTimeOffset at)
     {
-        Status = status;
-        Reason = reason;
-        StatusTimes[status] = at;
+        if (Status == StudyStatus.Queued)
+        {
+            return false;
+        }
+
+        Enter(StudyStatus.Received, at, null);
+        return true;
     }
+
+    /// <summary>The work item is in the queue.</summary>
+    public void MarkQueued(DateTimeOffset at) => Enter(StudyStatus.Queued, at, null);
+
+    /// <summary>
+    /// A worker took the work item. From <c>received</c> when the worker won the race with ingestion's own
+    /// <c>queued</c> update (the item was queued all the same, so that time is recorded too); from <c>analysing</c>
+    /// when a delivery was lost and the item came back.
+    /// </summary>
+    public void StartAnalysis(DateTimeOffset at)
+    {
+        if (Status == StudyStatus.Received)
+        {
+            Enter(StudyStatus.Queued, at, null);
+        }
+
+        Enter(StudyStatus.Analysing, at, null);
+    }
+
+    /// <summary>Every applicable analyser produced its result.</summary>
+    public void Complete(DateTimeOffset at) => Enter(StudyStatus.Completed, at, null);
+
+    /// <summary>No analyser applies: final, and no result is made up.</summary>
+    public void FinishWithoutAnalyser(DateTimeOffset at, StatusReason reason) => Enter(StudyStatus.NoAnalyser, at, reason);
+
+    /// <summary>The document cannot be understood (at ingestion or by an analyser); the original is kept.</summary>
+    public void Reject(DateTimeOffset at, StatusReason reason) => Enter(StudyStatus.Rejected, at, reason);
+
+    /// <summary>Analysis failed on every attempt the retry policy allows, or its work item was poisoned.</summary>
+    public void Fail(DateTimeOffset at, StatusReason reason) => Enter(StudyStatus.Failed, at, reason);
+
+    private void Enter(StudyStatus next, DateTimeOffset at, StatusReason? reason)
+    {
+        if (StatusTimes.Count > 0 && !StudyLifecycle.IsAllowed(Status, next))
+        {
+            throw new InvalidStudyTransitionException(Id, Status, next);
+        }
+
+        if (StatusTimes.Count == 0 && next != StudyStatus.Received)
+        {
+            throw new InvalidStudyTransitionException(Id, null, next);
+        }
+
+        Status = next;
+        Reason = reason;
+        StatusTimes[next] = at;
+    }
+}
+
+/// <summary>The study's state machine: the one place that says which status may follow which (ADR 0006).</summary>
+public static class StudyLifecycle
+{
+    /// <summary>
+    /// Allowed transitions. Every status but <c>queued</c> may go back to <c>received</c>: a new document re-opens
+    /// analysis. <c>analysing</c> to itself is a delivery that came back after a worker was lost.
+    /// </summary>
+    public static IReadOnlyDictionary<StudyStatus, IReadOnlySet<StudyStatus>> Transitions { get; } = new Dictionary<StudyStatus, IReadOnlySet<StudyStatus>>
+    {
+        [StudyStatus.Received] = new HashSet<StudyStatus> { StudyStatus.Received, StudyStatus.Queued, StudyStatus.Rejected, StudyStatus.Failed },
+        // A new document for a queued study leaves it queued: the pending item analyses every instance.
+        [StudyStatus.Queued] = new HashSet<StudyStatus> { StudyStatus.Analysing, StudyStatus.Failed },
+        [StudyStatus.Analysing] = new HashSet<StudyStatus>
+        {
+            StudyStatus.Received, StudyStatus.Analysing, StudyStatus.Completed, StudyStatus.NoAnalyser, StudyStatus.Rejected, StudyStatus.Failed,
+        },
+        [StudyStatus.Completed] = new HashSet<StudyStatus> { StudyStatus.Received },
+        [StudyStatus.NoAnalyser] = new HashSet<StudyStatus> { StudyStatus.Received },
+        [StudyStatus.Rejected] = new HashSet<StudyStatus> { StudyStatus.Received },
+        [StudyStatus.Failed] = new HashSet<StudyStatus> { StudyStatus.Received },
+    };
+
+    public static bool IsAllowed(StudyStatus from, StudyStatus to) => Transitions[from].Contains(to);
+
+    /// <summary>A final study waits for nothing: only a new document moves it again.</summary>
+    public static bool IsFinal(StudyStatus status) =>
+        status is StudyStatus.Completed or StudyStatus.Rejected or StudyStatus.Failed or StudyStatus.NoAnalyser;
+}
+
+/// <summary>A status change the lifecycle does not allow: a bug in the caller, never a data problem.</summary>
+public sealed class InvalidStudyTransitionException(string studyId, StudyStatus? from, StudyStatus to)
+    : InvalidOperationException($"Study {studyId} cannot move from {from?.ToString() ?? "nothing"} to {to}.")
+{
+    public StudyStatus? From { get; } = from;
+
+    public StudyStatus To { get; } = to;
 }
 
 /// <summary>A machine-readable code (kebab-case, documented in docs/api.md) and a human message.</summary>

@@ -44,18 +44,3 @@ public static class StudyIds
         return new Guid(bytes, bigEndian: true).ToString();
     }
 }
-
-public static class PatientAge
-{
-    /// <summary>Age in whole days at <paramref name="at"/>; null when unknown or not plausible (negative).</summary>
-    public static int? InDays(DateOnly? birthDate, DateOnly? at)
-    {
-        if (birthDate is null || at is null)
-        {
-            return null;
-        }
-
-        var days = at.Value.DayNumber - birthDate.Value.DayNumber;
-        return days < 0 ? null : days;
-    }
-}

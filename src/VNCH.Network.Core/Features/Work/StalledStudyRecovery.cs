@@ -76,7 +76,7 @@ public sealed class StalledStudyRecovery(
                 return null;
             }
 
-            current.MoveTo(StudyStatus.Queued, time.GetUtcNow());
+            current.MarkQueued(time.GetUtcNow());
             return current;
         }, cancellationToken);
 }

@@ -4,6 +4,7 @@ using System.Xml;
 using System.Xml.Linq;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Signals;
 
 namespace VNCH.Network.Core.Features.Ingestion.Parsers;
 
@@ -13,7 +14,7 @@ namespace VNCH.Network.Core.Features.Ingestion.Parsers;
 /// </summary>
 public sealed class AecgDocumentParser : IStudyDocumentParser
 {
-    public const string MediaType = "application/hl7-aecg+xml";
+    public const string MediaType = MediaTypes.Aecg;
     private static readonly XNamespace Hl7 = "urn:hl7-org:v3";
 
     public bool CanParse(string? mediaType, ReadOnlySpan<byte> head)
@@ -64,13 +65,7 @@ public sealed class AecgDocumentParser : IStudyDocumentParser
                 patientId,
                 person?.Element(Hl7 + "name")?.Value,
                 Hl7Date(person?.Element(Hl7 + "birthTime")?.Attribute("value")?.Value),
-                person?.Element(Hl7 + "administrativeGenderCode")?.Attribute("code")?.Value switch
-                {
-                    "M" => AdministrativeSex.Male,
-                    "F" => AdministrativeSex.Female,
-                    "UN" => AdministrativeSex.Other,
-                    _ => AdministrativeSex.Unknown,
-                });
+                AdministrativeSexCodes.FromHl7V3(person?.Element(Hl7 + "administrativeGenderCode")?.Attribute("code")?.Value));
         }
 
         return new ParsedDocument
@@ -82,7 +77,7 @@ public sealed class AecgDocumentParser : IStudyDocumentParser
             Metadata = new InstanceMetadata(Modality: "ECG"),
             Patient = patient,
             StudyDate = time,
-            PatientAgeInDays = PatientAge.InDays(patient?.BirthDate, time),
+            PatientAgeInDays = PatientAge.TryDaysBetween(patient?.BirthDate, time),
             Description = root.Element(Hl7 + "code")?.Attribute("displayName")?.Value,
         };
     }

@@ -12,7 +12,7 @@ namespace VNCH.Network.Core.Features.Ingestion.Parsers;
 /// </summary>
 public sealed class AudiogramDocumentParser : IStudyDocumentParser
 {
-    public const string MediaType = "application/vnd.vnch.audiogram+json";
+    public const string MediaType = MediaTypes.Audiogram;
 
     /// <summary>Declared, or an undeclared JSON object that is not a FHIR resource (those are the FHIR parser's).</summary>
     public bool CanParse(string? mediaType, ReadOnlySpan<byte> head) =>
@@ -48,13 +48,7 @@ public sealed class AudiogramDocumentParser : IStudyDocumentParser
             InstanceUid = visit,
             ContentType = contentType,
             Metadata = new InstanceMetadata(Modality: "AU"),
-            Patient = new PatientReference(issuer, patient.Id, null, patient.BirthDate, patient.Sex?.ToLowerInvariant() switch
-            {
-                "female" => AdministrativeSex.Female,
-                "male" => AdministrativeSex.Male,
-                "other" => AdministrativeSex.Other,
-                _ => AdministrativeSex.Unknown,
-            }),
+            Patient = new PatientReference(issuer, patient.Id, null, patient.BirthDate, AdministrativeSexCodes.FromFhir(patient.Sex)),
             StudyDate = document.TestDate,
             PatientAgeInDays = document.AgeDays,
             Description = "Pure-tone audiometry",

@@ -7,7 +7,7 @@ internal static class JsonHead
 {
     /// <summary>No declared type, or only the generic application/json: the content decides.</summary>
     public static bool IsUndeclaredJson(string? mediaType) =>
-        mediaType is null || string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+        mediaType is null || string.Equals(mediaType, MediaTypes.Json, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Starts (after a byte-order mark and white space) with a JSON object.</summary>
     public static bool IsObject(ReadOnlySpan<byte> head)

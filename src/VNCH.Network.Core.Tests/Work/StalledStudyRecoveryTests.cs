@@ -6,9 +6,9 @@ using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Core.Features.Work;
 
-namespace VNCH.Network.Core.Tests;
+namespace VNCH.Network.Core.Tests.Work;
 
-public sealed class StalledStudyRecoveryInFlightTests
+public sealed class StalledStudyRecoveryTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
     private static readonly TenantId Tenant = TenantId.Parse("vnch-children-1");
@@ -48,5 +48,32 @@ public sealed class StalledStudyRecoveryInFlightTests
             ["stuck-analysing", "stuck-elsewhere", "stuck-queued"],
             requeued.Select(i => i.StudyId).Order(StringComparer.Ordinal));
         Assert.Equal(other, requeued.Single(i => i.StudyId == "stuck-elsewhere").Tenant);
+    }
+
+    [Fact]
+    public async Task A_study_stored_but_never_queued_is_queued_and_marked_queued_once_old_enough()
+    {
+        var time = new FakeTimeProvider(T0.AddMinutes(30));
+        var studies = new InMemoryStudyStore();
+        // A crash between the study write and the enqueue leaves it "received" with no work item anywhere.
+        await studies.SaveAsync(StudyStoreContractTests.NewStudy(Tenant, "lost", StudyStatus.Received, T0), CancellationToken.None);
+        await studies.SaveAsync(StudyStoreContractTests.NewStudy(Tenant, "just-arrived", StudyStatus.Received, T0.AddMinutes(29)), CancellationToken.None);
+        await studies.SaveAsync(StudyStoreContractTests.NewStudy(Tenant, "queued", StudyStatus.Queued, T0), CancellationToken.None);
+        var queue = new InMemoryWorkQueue(time);
+        var recovery = new StalledStudyRecovery(new InMemoryTenantDirectory(new Tenant { Id = Tenant, Name = "1" }), studies, queue, time,
+            NullLogger<StalledStudyRecovery>.Instance);
+
+        Assert.Equal(1, await recovery.RequeueStalledAsync(TimeSpan.FromMinutes(10), CancellationToken.None));
+
+        var message = await queue.ReceiveAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal("lost", message!.Item.StudyId);
+        Assert.Null(await queue.ReceiveAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        var lost = (await studies.GetAsync(Tenant, "lost", CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Queued, lost.Status);
+        Assert.Equal(time.GetUtcNow(), lost.StatusTimes[StudyStatus.Queued]);
+        Assert.Equal(StudyStatus.Received, (await studies.GetAsync(Tenant, "just-arrived", CancellationToken.None))!.Status);
+
+        // A second pass finds nothing left to do.
+        Assert.Equal(0, await recovery.RequeueStalledAsync(TimeSpan.FromMinutes(10), CancellationToken.None));
     }
 }

@@ -1,0 +1,42 @@
+using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Studies;
+
+namespace VNCH.Network.Contracts.Fakes;
+
+/// <summary>Puts a test study in any status by the lifecycle's own legal path (a study cannot jump there).</summary>
+public static class StudyStates
+{
+    public static Study WalkTo(this Study study, StudyStatus status, DateTimeOffset at)
+    {
+        study.Receive(at);
+        switch (status)
+        {
+            case StudyStatus.Received:
+                break;
+            case StudyStatus.Queued:
+                study.MarkQueued(at);
+                break;
+            case StudyStatus.Rejected:
+                study.Reject(at, new StatusReason(IngestReasons.CannotUnderstand, "test: rejected"));
+                break;
+            case StudyStatus.Failed:
+                study.Fail(at, new StatusReason(IngestReasons.ProcessingFailure, "test: failed"));
+                break;
+            default:
+                study.MarkQueued(at);
+                study.StartAnalysis(at);
+                if (status == StudyStatus.Completed)
+                {
+                    study.Complete(at);
+                }
+                else if (status == StudyStatus.NoAnalyser)
+                {
+                    study.FinishWithoutAnalyser(at, new StatusReason(IngestReasons.NoAnalyser, "test: no analyser"));
+                }
+
+                break;
+        }
+
+        return study;
+    }
+}
