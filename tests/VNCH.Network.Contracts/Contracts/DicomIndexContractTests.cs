@@ -21,7 +21,23 @@ public abstract class DicomIndexContractTests
         string modality = "CR", int seriesNumber = 1, int instanceNumber = 1, string accession = "ACC-1",
         string referring = "Trần^Bảo", string sopClass = "1.2.840.10008.5.1.4.1.1.1", string? requestedProcedureId = null)
     {
-        var ds = new DicomDataset()
+        var ds = Dataset(study, series, instance, patientName, patientId, studyDate, studyTime, modality, seriesNumber, instanceNumber, accession, referring, sopClass);
+        if (requestedProcedureId is not null)
+        {
+            ds.AddSequence(DicomTags.RequestAttributesSequence, new DicomDataset().Add(DicomTags.RequestedProcedureID, requestedProcedureId));
+        }
+
+        using var stream = new MemoryStream();
+        DicomWriter.Write(stream, ds);
+        var attributes = DicomInstanceAttributes.From(DicomReader.Read(stream.ToArray()))!;
+        return new DicomIndexEntry(tenant, "study-" + study, new string('a', 63) + instance[^1], stream.Length, attributes);
+    }
+
+    /// <summary>A data set with the attributes QIDO matches and returns (also used by the DICOMweb end-to-end tests).</summary>
+    public static DicomDataset Dataset(
+        string study, string series, string instance, string patientName, string patientId, string studyDate, string studyTime,
+        string modality, int seriesNumber, int instanceNumber, string accession, string referring, string sopClass) =>
+        new DicomDataset()
             .Add(DicomTags.SOPClassUID, sopClass)
             .Add(DicomTags.SOPInstanceUID, instance)
             .Add(DicomTags.StudyDate, studyDate)
@@ -37,16 +53,6 @@ public abstract class DicomIndexContractTests
             .Add(DicomTags.StudyID, "S-" + accession)
             .Add(DicomTags.SeriesNumber, seriesNumber)
             .Add(DicomTags.InstanceNumber, instanceNumber);
-        if (requestedProcedureId is not null)
-        {
-            ds.AddSequence(DicomTags.RequestAttributesSequence, new DicomDataset().Add(DicomTags.RequestedProcedureID, requestedProcedureId));
-        }
-
-        using var stream = new MemoryStream();
-        DicomWriter.Write(stream, ds);
-        var attributes = DicomInstanceAttributes.From(DicomReader.Read(stream.ToArray()))!;
-        return new DicomIndexEntry(tenant, "study-" + study, new string('a', 63) + instance[^1], stream.Length, attributes);
-    }
 
     private static async Task<IDicomIndex> IndexWith(IDicomIndex index, params DicomIndexEntry[] entries)
     {

@@ -96,26 +96,13 @@ public sealed class DicomWebHospitals : EmbeddedService
     private static (string Uid, byte[] Bytes) Build(string study, string series, string instance, int seriesNumber, string modality, int instanceNumber,
         string patientName, string patientId, string date, string time, string accession, string referring, string sex)
     {
-        var ds = new DicomDataset()
-            .Add(DicomTags.SOPClassUID, modality == "SR" ? BasicTextSr : SecondaryCapture)
-            .Add(DicomTags.SOPInstanceUID, instance)
-            .Add(DicomTags.StudyDate, date)
-            .Add(DicomTags.StudyTime, time)
-            .Add(DicomTags.AccessionNumber, accession)
-            .Add(DicomTags.Modality, modality)
-            .Add(DicomTags.ReferringPhysicianName, referring)
+        var ds = Contracts.Contracts.DicomIndexContractTests.Dataset(study, series, instance, patientName, patientId, date, time, modality,
+                seriesNumber, instanceNumber, accession, referring, modality == "SR" ? BasicTextSr : SecondaryCapture)
             .Add(DicomTags.StudyDescription, "Chụp X-quang ngực trẻ em")
             .Add(DicomTags.SeriesDescription, $"Loạt {seriesNumber}")
-            .Add(DicomTags.PatientName, patientName)
-            .Add(DicomTags.PatientID, patientId)
             .Add(DicomTags.IssuerOfPatientID, "BV-NHI")
             .Add(DicomTags.PatientBirthDate, "20230105")
-            .Add(DicomTags.PatientSex, sex)
-            .Add(DicomTags.StudyInstanceUID, study)
-            .Add(DicomTags.SeriesInstanceUID, series)
-            .Add(DicomTags.StudyID, "ST-" + accession)
-            .Add(DicomTags.SeriesNumber, seriesNumber)
-            .Add(DicomTags.InstanceNumber, instanceNumber);
+            .Add(DicomTags.PatientSex, sex);
         if (modality != "SR")
         {
             // 16 × 8 MONOCHROME2 ramp, 8 bits, with a window: small enough to check every rendered pixel.

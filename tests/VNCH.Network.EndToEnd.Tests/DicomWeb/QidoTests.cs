@@ -49,7 +49,7 @@ public sealed class QidoTests(DicomWebHospitals service) : IClassFixture<DicomWe
         Assert.Equal(("DA", "20230105"), (Vr(study, "00100030"), Text(study, "00100030")));
         Assert.Equal(("CS", "F"), (Vr(study, "00100040"), Text(study, "00100040")));
         Assert.Equal(("UI", Study1), (Vr(study, "0020000D"), Text(study, "0020000D")));
-        Assert.Equal(("SH", "ST-A-100"), (Vr(study, "00200010"), Text(study, "00200010")));
+        Assert.Equal(("SH", "S-A-100"), (Vr(study, "00200010"), Text(study, "00200010")));
         Assert.Equal("Chụp X-quang ngực trẻ em", Text(study, "00081030"));
         Assert.Equal(["CR", "SR"], study.GetProperty("00080061").GetProperty("Value").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(("IS", 2), (Vr(study, "00201206"), Value(study, "00201206").GetInt32()));
@@ -88,7 +88,7 @@ public sealed class QidoTests(DicomWebHospitals service) : IClassFixture<DicomWe
     [InlineData("ModalitiesInStudy=CT,MR", Study2 + "," + Study3)]
     [InlineData("ModalitiesInStudy=US", "")]
     [InlineData("ReferringPhysicianName=phạm*", Study2)]
-    [InlineData("StudyID=ST-A-300", Study3)]
+    [InlineData("StudyID=S-A-300", Study3)]
     [InlineData("PatientName=N*&StudyDate=20240101-20240131", Study1)]
     public async Task Studies_match_key_by_key(string query, string expected)
     {
