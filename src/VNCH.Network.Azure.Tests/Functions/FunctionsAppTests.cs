@@ -76,14 +76,22 @@ public sealed class FunctionsAppTests
         // The host supplies IConfiguration and logging; the app adds the rest.
         var configuration = ProductionConfiguration();
         var collection = new ServiceCollection().AddLogging().AddSingleton(configuration).AddVnchFunctionsApp(configuration);
-        collection.AddTransient<InboxBlobFunction>().AddTransient<AnalyseQueueFunctions>().AddTransient<RequeueStalledFunction>();
-        // Not ValidateOnBuild: ASP.NET Core services in the container need the host's routing. Resolving each trigger
-        // checks its whole graph (handlers, ports, options validation).
+        // Not ValidateOnBuild: ASP.NET Core services in the container need the host's routing.
         using var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
-        Assert.NotNull(provider.GetRequiredService<InboxBlobFunction>());
-        Assert.NotNull(provider.GetRequiredService<AnalyseQueueFunctions>());
-        Assert.NotNull(provider.GetRequiredService<RequeueStalledFunction>());
+        // Every class of the app with a [Function] method, found by reflection (not a hand-kept list), is built the
+        // way the worker builds it (ActivatorUtilities over the host's container): a trigger whose handlers, ports or
+        // options are not registered, or fail validation, throws here instead of on its first invocation in Azure.
+        var triggers = typeof(FunctionsAppServices).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetMethods().Any(m => m.IsDefined(typeof(FunctionAttribute), inherit: false)))
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal([typeof(AnalyseQueueFunctions), typeof(InboxBlobFunction), typeof(RequeueStalledFunction)], triggers);
+        foreach (var trigger in triggers)
+        {
+            _ = ActivatorUtilities.CreateInstance(provider, trigger);
+        }
+
         Assert.IsType<Cosmos.CosmosStudyStore>(provider.GetRequiredService<IStudyStore>());
         Assert.IsType<StorageQueueWorkQueue>(provider.GetRequiredService<IWorkQueue>());
         Assert.IsType<ServiceBus.ServiceBusEventPublisher>(provider.GetRequiredService<IEventPublisher>());

@@ -17,26 +17,24 @@ public static class LocalAuth
     public const string TenantClaim = "vnch_tenant";
     public const string KeyFileName = "jwt-signing-key.pem";
 
+    /// <summary>The longest-lived development token that can be minted: a working day and a night shift.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(24);
+
     public static ECDsaSecurityKey LoadOrCreateSigningKey(DataFolder folder)
     {
-        Directory.CreateDirectory(folder.Keys);
+        DataFolder.CreatePrivateFolder(folder.Keys);
         var path = Path.Combine(folder.Keys, KeyFileName);
         var ecdsa = ECDsa.Create();
         if (File.Exists(path))
         {
+            ThrowIfReadableByOthers(path);
             ecdsa.ImportFromPem(File.ReadAllText(path));
         }
         else
         {
             ecdsa.GenerateKey(ECCurve.NamedCurves.nistP256);
             var temporary = path + "." + Guid.NewGuid().ToString("N");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(temporary, options))
+            using (var writer = new StreamWriter(temporary, DataFolder.PrivateFile(FileMode.CreateNew, FileAccess.Write)))
             {
                 writer.Write(ecdsa.ExportPkcs8PrivateKeyPem());
             }
@@ -58,14 +56,34 @@ public static class LocalAuth
         return key;
     }
 
-    /// <summary>Mints a development token for one hospital and a set of roles.</summary>
+    /// <summary>A signing key that another local user could read can sign tokens for any hospital: refuse to use it.</summary>
+    private static void ThrowIfReadableByOthers(string path)
+    {
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~DataFolder.PrivateFileMode) != 0)
+        {
+            throw new InvalidOperationException(
+                $"The token signing key {path} is readable by other users (mode {Convert.ToString((int)File.GetUnixFileMode(path), 8)}); " +
+                "run 'chmod 600' on it, or delete it to have a new one made (every token signed with it stops working).");
+        }
+    }
+
+    /// <summary>The audited identity of a development token: the hospital and the person it was minted for.</summary>
+    public static string Subject(TenantId tenant, string user) => $"dev:{tenant}:{user}";
+
+    /// <summary>Mints a development token for one hospital, one person (<paramref name="subject"/>) and a set of roles.</summary>
     public static string MintToken(
         SecurityKey key, TenantId tenant, IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset now,
         string issuer = Issuer, string audience = Audience, string? subject = null)
     {
+        if (lifetime > MaxLifetime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, $"A development token lives at most {MaxLifetime:g}.");
+        }
+
         var claims = new Dictionary<string, object>
         {
-            ["sub"] = subject ?? $"dev:{tenant}",
+            ["sub"] = subject ?? Subject(tenant, Environment.UserName),
+            ["jti"] = Guid.NewGuid().ToString("N"),
             [TenantClaim] = tenant.Value,
             ["roles"] = roles.ToArray(),
         };

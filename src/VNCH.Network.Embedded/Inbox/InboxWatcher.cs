@@ -178,7 +178,7 @@ public sealed class InboxWatcher(
 
     private static void Move(string from, string to)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        DataFolder.CreatePrivateFolder(Path.GetDirectoryName(to)!);
         var target = to;
         for (var n = 1; File.Exists(target); n++)
         {

@@ -59,11 +59,57 @@ public sealed class DataFolder
 
     public string TenantsFile => Path.Combine(Root, "tenants.json");
 
+    /// <summary>
+    /// Owner-only: a folder created here is 0700, a file 0600, and the root is tightened to 0700 if it was wider, so
+    /// no other local user can read a database, an original or a processed file (issue 13 item 9). A hospital writer
+    /// that runs as another user is given its own inbox folder with an ACL (docs/security.md).
+    /// </summary>
+    public const UnixFileMode PrivateFolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    public const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     public void EnsureCreated()
     {
         foreach (var folder in new[] { Root, Originals, Inbox, Processed, Unattributed, Keys })
         {
-            Directory.CreateDirectory(folder);
+            CreatePrivateFolder(folder);
         }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(Root) & ~PrivateFolderMode) != 0)
+        {
+            File.SetUnixFileMode(Root, PrivateFolderMode);
+        }
+    }
+
+    /// <summary>Creates a folder (and its missing parents) readable by the owner only.</summary>
+    public static void CreatePrivateFolder(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else if (!Directory.Exists(path))
+        {
+            // CreateDirectory(path, mode) gives missing parents the default mode: create each level ourselves.
+            var parent = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (parent is not null)
+            {
+                CreatePrivateFolder(parent);
+            }
+
+            Directory.CreateDirectory(path, PrivateFolderMode);
+        }
+    }
+
+    /// <summary>Options for a new file readable by the owner only.</summary>
+    public static FileStreamOptions PrivateFile(FileMode mode, FileAccess access, FileOptions options = FileOptions.None, int bufferSize = 4096)
+    {
+        var streamOptions = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None, Options = options, BufferSize = bufferSize };
+        if (!OperatingSystem.IsWindows())
+        {
+            streamOptions.UnixCreateMode = PrivateFileMode;
+        }
+
+        return streamOptions;
     }
 }

@@ -16,14 +16,14 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
     {
         var tenantRoot = Path.Combine(folder.Originals, tenant.Value);
         var staging = Path.Combine(tenantRoot, ".staging");
-        Directory.CreateDirectory(staging);
+        DataFolder.CreatePrivateFolder(staging);
         var temporary = Path.Combine(staging, Guid.NewGuid().ToString("N"));
         string sha256;
         long length = 0;
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temporary, DataFolder.PrivateFile(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous, BufferSize)))
             {
                 var buffer = new byte[BufferSize];
                 int read;
@@ -39,7 +39,7 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
 
             sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             var final = PathOf(tenant, sha256);
-            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            DataFolder.CreatePrivateFolder(Path.GetDirectoryName(final)!);
             if (!File.Exists(final))
             {
                 try

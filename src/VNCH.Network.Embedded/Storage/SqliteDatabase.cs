@@ -15,6 +15,14 @@ public sealed class SqliteDatabase
     public SqliteDatabase(DataFolder folder)
     {
         folder.EnsureCreated();
+        if (!File.Exists(folder.Database))
+        {
+            // SQLite gives its -wal and -shm files the database file's mode: create it owner-only first.
+            using (new FileStream(folder.Database, DataFolder.PrivateFile(FileMode.OpenOrCreate, FileAccess.Write)))
+            {
+            }
+        }
+
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = folder.Database,

@@ -59,9 +59,9 @@ public sealed class JsonTenantDirectory(DataFolder folder) : ITenantDirectory
         try
         {
             var tenants = (await ListAsync(cancellationToken)).Where(t => t.Id != tenant.Id).Append(tenant).OrderBy(t => t.Id.Value, StringComparer.Ordinal).ToList();
-            Directory.CreateDirectory(folder.Root);
+            DataFolder.CreatePrivateFolder(folder.Root);
             var temporary = folder.TenantsFile + ".tmp";
-            await using (var stream = File.Create(temporary))
+            await using (var stream = new FileStream(temporary, DataFolder.PrivateFile(FileMode.Create, FileAccess.Write)))
             {
                 await JsonSerializer.SerializeAsync(stream, new TenantsDocument(tenants), Json, cancellationToken);
             }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using VNCH.Network.Core.Features.Tenancy;
+using VNCH.Network.Embedded.Storage;
 using VNCH.Network.Embedded.Tenancy;
 
 namespace VNCH.Network.Cli.Commands.Tenants;
@@ -45,7 +46,7 @@ public sealed class AddTenantCommand : AsyncCommand<AddTenantCommand.Settings>
         mappings.AddRange(settings.EntraTenants.Select(t => new TenantMapping(TenantMappingKind.EntraTenant, t)));
         mappings.AddRange(settings.ClientApps.Select(a => new TenantMapping(TenantMappingKind.ClientApplication, a)));
         await directory.UpsertAsync(new Tenant { Id = id, Name = settings.Name!.Trim(), Mappings = mappings }, cancellationToken);
-        Directory.CreateDirectory(Path.Combine(folder.Inbox, id.Value));
+        DataFolder.CreatePrivateFolder(Path.Combine(folder.Inbox, id.Value));
         AnsiConsole.MarkupLineInterpolated($"Tenant [bold]{id.Value}[/] ({settings.Name}) registered in {folder.TenantsFile}");
         return 0;
     }

@@ -3,7 +3,7 @@ using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Dicom;
 using VNCH.Network.Signals;
 
-namespace VNCH.Network.Inference.Algorithms;
+namespace VNCH.Network.Inference.Analysers.Clinical;
 
 /// <summary>
 /// What the clinical-algorithm adapters share: the identity of the algorithm build (SHA-256 of the Signals

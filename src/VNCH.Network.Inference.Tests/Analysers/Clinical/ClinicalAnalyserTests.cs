@@ -7,13 +7,13 @@ using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Audiometry;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Studies;
-using VNCH.Network.Inference.Algorithms;
+using VNCH.Network.Inference.Analysers.Clinical;
 using VNCH.Network.Signals;
 using VNCH.Network.Testing;
 
-namespace VNCH.Network.Inference.Tests.Algorithms;
+namespace VNCH.Network.Inference.Tests.Analysers.Clinical;
 
-public class ClinicalAlgorithmTests(ITestOutputHelper output)
+public class ClinicalAnalyserTests(ITestOutputHelper output)
 {
     private const string DicomEcg = "dicom/pydicom/src/pydicom/data/test_files/waveform_ecg.dcm";
     private const string Aecg = "ecg/hl7-aecg/Example_aECG.xml";
@@ -33,9 +33,9 @@ public class ClinicalAlgorithmTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void AddClinicalAlgorithms_RegistersBothOnce()
+    public void AddClinicalAnalysers_RegistersBothOnce()
     {
-        var services = new ServiceCollection().AddClinicalAlgorithms().AddClinicalAlgorithms();
+        var services = new ServiceCollection().AddClinicalAnalysers().AddClinicalAnalysers();
 
         var analysers = services.Where(d => d.ServiceType == typeof(IAnalyser)).Select(d => d.ImplementationType).ToList();
 

@@ -1,15 +1,14 @@
-using System.Diagnostics;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Audiometry;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Signals;
 using VNCH.Network.Signals.Audiometry;
-using static VNCH.Network.Inference.Algorithms.ClinicalAlgorithm;
+using static VNCH.Network.Inference.Analysers.Clinical.ClinicalAlgorithm;
 
-namespace VNCH.Network.Inference.Algorithms;
+namespace VNCH.Network.Inference.Analysers.Clinical;
 
 /// <summary>
-/// The audiometry algorithm (<see cref="AudiogramAnalyzer"/>) behind the analysis port, for both audiogram forms
+/// The audiometry algorithm (<see cref="AudiogramInterpreter"/>) behind the analysis port, for both audiogram forms
 /// (JSON document or FHIR Bundle, <see cref="AudiogramFormats"/>): PTA per ear, WHO 2021
 /// grade of the better ear, hearing-loss type and Jerger tympanogram type. LOINC has no code for a four-frequency
 /// PTA nor for a WHO grade, so those use the local code system (docs/adr/0060-clinical-algorithms-as-analysers.md); hearing-loss types carry
@@ -37,12 +36,11 @@ public sealed class AudiometryAnalyser : IAnalyser
 
     public async Task<AnalyserResult> AnalyseAsync(AnalysisSubject subject, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp();
         var instance = Applicable(subject)
             ?? throw new AnalysisRejectedException("no-applicable-instance", "The study holds no audiogram document.");
         var document = await ReadAsync(instance, stream => AudiogramFormats.Read(instance.ContentType, stream), "audiogram-invalid", cancellationToken);
 
-        var analysis = AudiogramAnalyzer.Analyze(document);
+        var analysis = AudiogramInterpreter.Interpret(document);
         if (analysis.Grade is null)
         {
             throw new AnalysisRejectedException("audiogram-incomplete",
@@ -71,7 +69,6 @@ public sealed class AudiometryAnalyser : IAnalyser
                          string.Join(" ", analysis.Statements.Select(s => s.Text)) + " Decision support only; requires clinician review.",
             ConclusionCode = grade == WhoHearingGrade.Normal ? null : HearingLoss,
             Label = Describe(grade),
-            Duration = Stopwatch.GetElapsedTime(start),
             InputInstanceUid = instance.InstanceUid,
         };
     }

@@ -29,16 +29,16 @@ public sealed record AudiogramRules
 }
 
 /// <summary>
-/// Interprets an audiogram: four-frequency PTA (0.5/1/2/4 kHz) per ear, WHO 2021 grade of the better ear and
+/// Interprets an audiogram (wrapped for the analysis port by the Inference project's AudiometryAnalyser): four-frequency PTA (0.5/1/2/4 kHz) per ear, WHO 2021 grade of the better ear and
 /// unilateral loss, the pediatric 15 dB HL limit, conductive/sensorineural/mixed type from the air–bone gap,
 /// interaural asymmetry and Jerger tympanogram types.
 /// </summary>
-public static class AudiogramAnalyzer
+public static class AudiogramInterpreter
 {
     /// <summary>Frequencies of the WHO four-frequency pure-tone average.</summary>
     public static IReadOnlyList<int> PtaFrequenciesHz { get; } = [500, 1000, 2000, 4000];
 
-    public static AudiogramAnalysis Analyze(AudiogramDocument document, AudiogramRules? rules = null)
+    public static AudiogramAnalysis Interpret(AudiogramDocument document, AudiogramRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         rules ??= AudiogramRules.Default;

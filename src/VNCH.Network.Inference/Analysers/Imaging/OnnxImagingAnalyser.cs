@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Studies;
@@ -7,7 +6,7 @@ using VNCH.Network.Inference.Imaging;
 using VNCH.Network.Inference.Manifests;
 using VNCH.Network.Inference.Runtime;
 
-namespace VNCH.Network.Inference.Analysis;
+namespace VNCH.Network.Inference.Analysers.Imaging;
 
 /// <summary>
 /// The analysis port over one registry model: picks the study's DICOM instances that the manifest's applicability
@@ -25,7 +24,6 @@ public sealed class OnnxImagingAnalyser(OnnxModel model) : IAnalyser
 
     public async Task<AnalyserResult> AnalyseAsync(AnalysisSubject subject, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp();
         var results = new List<ModelResult>();
         foreach (var instance in Applicable(subject))
         {
@@ -70,7 +68,6 @@ public sealed class OnnxImagingAnalyser(OnnxModel model) : IAnalyser
             Scores = chosen.Scores,
             Threshold = chosen.Threshold,
             Label = chosen.Label,
-            Duration = Stopwatch.GetElapsedTime(start),
             InputInstanceUid = chosen.InputInstance,
         };
     }

@@ -3,12 +3,12 @@ using System.Globalization;
 namespace VNCH.Network.Signals.Ecg.Analysis;
 
 /// <summary>
-/// The ECG analyser: quality checks, QRS detection (<see cref="QrsDetector"/>), RR statistics, representative-beat
+/// The ECG interpretation algorithm (wrapped for the analysis port by the Inference project's EcgAnalyser): quality checks, QRS detection (<see cref="QrsDetector"/>), RR statistics, representative-beat
 /// delineation (<see cref="BeatDelineator"/>), QTc (Bazett, Fridericia) and an age-specific interpretation against
 /// <see cref="PediatricEcgNorms"/>. Deterministic and allocation-bounded: a 30-minute two-lead record takes tens
 /// of milliseconds.
 /// </summary>
-public static class EcgAnalyzer
+public static class EcgInterpreter
 {
     public const string AlgorithmName = "VNCH ECG analyser 1.0 (Pan-Tompkins QRS, spatial-velocity delineation, tangent T end)";
 
@@ -26,7 +26,7 @@ public static class EcgAnalyzer
     public const int MinimumBeatsForIntervals = 3;
 
     /// <param name="ageDaysOverride">Age at acquisition when the caller knows it better than the file (e.g. from the FHIR Patient).</param>
-    public static EcgAnalysis Analyze(EcgRecording recording, int? ageDaysOverride = null, Sex? sexOverride = null)
+    public static EcgAnalysis Interpret(EcgRecording recording, int? ageDaysOverride = null, Sex? sexOverride = null)
     {
         ArgumentNullException.ThrowIfNull(recording);
         var fs = recording.SamplingRateHz;

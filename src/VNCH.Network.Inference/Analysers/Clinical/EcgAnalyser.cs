@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Studies;
@@ -8,12 +7,12 @@ using VNCH.Network.Signals.Ecg;
 using VNCH.Network.Signals.Ecg.Aecg;
 using VNCH.Network.Signals.Ecg.Analysis;
 using VNCH.Network.Signals.Ecg.Dicom;
-using static VNCH.Network.Inference.Algorithms.ClinicalAlgorithm;
+using static VNCH.Network.Inference.Analysers.Clinical.ClinicalAlgorithm;
 
-namespace VNCH.Network.Inference.Algorithms;
+namespace VNCH.Network.Inference.Analysers.Clinical;
 
 /// <summary>
-/// The ECG algorithm (<see cref="EcgAnalyzer"/>) behind the analysis port: reads the first ECG document of the
+/// The ECG algorithm (<see cref="EcgInterpreter"/>) behind the analysis port: reads the first ECG document of the
 /// study (HL7 aECG or a DICOM ECG waveform), analyses it with the patient's age from the study, and reports rate
 /// and global intervals as LOINC-coded Observations with the age band's normal limits.
 /// </summary>
@@ -39,19 +38,18 @@ public sealed class EcgAnalyser : IAnalyser
     public static CodedConcept QtcFridericia { get; } = new(CodeSystems.Loinc, "76634-5", "Q-T interval corrected based on Fridericia formula");
     public static CodedConcept RrMedian { get; } = new(LocalCodeSystem, "ecg-rr-median", "Median R-R interval");
 
-    public AnalyserDescriptor Descriptor { get; } = ClinicalAlgorithm.Descriptor(Id, EcgAnalyzer.AlgorithmName);
+    public AnalyserDescriptor Descriptor { get; } = ClinicalAlgorithm.Descriptor(Id, EcgInterpreter.AlgorithmName);
 
     public bool AppliesTo(AnalysisSubject subject) => subject.Kind == StudyKind.Ecg && Applicable(subject) is not null;
 
     public async Task<AnalyserResult> AnalyseAsync(AnalysisSubject subject, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp();
         var instance = Applicable(subject)
             ?? throw new AnalysisRejectedException("no-applicable-instance", "The study holds no HL7 aECG or DICOM ECG waveform document.");
         var recording = await ReadAsync<EcgRecording>(
             instance, stream => IsAecg(instance) ? AecgReader.Read(stream) : DicomWaveformReader.Read(stream), "ecg-unreadable", cancellationToken);
 
-        var analysis = EcgAnalyzer.Analyze(recording, subject.PatientAgeInDays, ToSex(subject.Sex));
+        var analysis = EcgInterpreter.Interpret(recording, subject.PatientAgeInDays, ToSex(subject.Sex));
         if (analysis.HeartRateBpm is null)
         {
             var why = analysis.Statements.Where(s => s.Severity is StatementSeverity.Technical or StatementSeverity.Critical).Select(s => s.Text);
@@ -62,10 +60,9 @@ public sealed class EcgAnalyser : IAnalyser
         return new AnalyserResult
         {
             Findings = Findings(analysis, instance.InstanceUid),
-            Conclusion = $"{EcgAnalyzer.AlgorithmName}; normal limits for {analysis.NormalLimits.AgeBand} ({analysis.NormalLimits.Source}). " +
+            Conclusion = $"{EcgInterpreter.AlgorithmName}; normal limits for {analysis.NormalLimits.AgeBand} ({analysis.NormalLimits.Source}). " +
                          string.Join(" ", analysis.Statements.Select(s => s.Text)) + " Decision support only; requires clinician review.",
             Label = Worst(analysis.Statements.Where(s => s.Severity != StatementSeverity.Technical).Select(s => s.Severity)).ToString().ToLowerInvariant(),
-            Duration = Stopwatch.GetElapsedTime(start),
             InputInstanceUid = instance.InstanceUid,
         };
     }
