@@ -16,6 +16,9 @@ public sealed class OneStudyService : EmbeddedService
 {
     public string StudyIdOfA { get; private set; } = "";
 
+    /// <summary>The DICOM UIDs of A's study, for the DICOMweb routes.</summary>
+    public Dicom.DicomDataset DicomOfA { get; } = Dicom.DicomReader.ReadFile(TestData.File(TwoHospitals.SingleFiles[0]), Dicom.DicomReadOptions.MetadataOnly).Dataset;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -81,7 +84,9 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
                 Caller.OtherTenant => HttpStatusCode.NotFound,
                 _ => HttpStatusCode.Unauthorized,
             };
-        if (caller == Caller.OtherTenant && !route.Pattern.Contains("{id}", StringComparison.Ordinal) && !route.IsAnonymous)
+        var addressesOneStudy = route.Pattern.Contains("{id}", StringComparison.Ordinal)
+            || (route.Pattern.Contains("{study}", StringComparison.Ordinal) && !route.Pattern.EndsWith("/series", StringComparison.Ordinal) && !route.Pattern.EndsWith("/instances", StringComparison.Ordinal));
+        if (caller == Caller.OtherTenant && !addressesOneStudy && !route.IsAnonymous)
         {
             // Routes without a study id answer the other hospital about its own data; isolation is checked by the
             // scenario tests (lists, audit) — here: the caller is accepted, never shown hospital A's study.
@@ -187,7 +192,14 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
 
     private HttpRequestMessage Request(ApiRoute route)
     {
-        var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Pattern.Replace("{id}", service.StudyIdOfA, StringComparison.Ordinal));
+        var dicom = service.DicomOfA;
+        var path = route.Pattern.Replace("{id}", service.StudyIdOfA, StringComparison.Ordinal)
+            .Replace("{study}", dicom.GetString(Dicom.DicomTags.StudyInstanceUID), StringComparison.Ordinal)
+            .Replace("{series}", dicom.GetString(Dicom.DicomTags.SeriesInstanceUID), StringComparison.Ordinal)
+            .Replace("{instance}", dicom.GetString(Dicom.DicomTags.SOPInstanceUID), StringComparison.Ordinal)
+            .Replace("{frames}", "1", StringComparison.Ordinal)
+            .Replace("{path}", "7FE00010", StringComparison.Ordinal);
+        var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
         if (route.Method == "POST")
         {
             var content = new ByteArrayContent("not a study"u8.ToArray());
