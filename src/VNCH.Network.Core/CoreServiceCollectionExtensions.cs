@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<InboxHandler>();
         services.TryAddSingleton<AnalysisHandler>();
         services.TryAddSingleton<StudyQueries>();
+        services.TryAddSingleton<Features.DicomWeb.DicomWebQueries>();
         services.TryAddSingleton<StalledStudyRecovery>();
 
         // The document kinds the network accepts; order matters only for documents two parsers could claim.

@@ -32,6 +32,7 @@ public static class EmbeddedServiceCollectionExtensions
         services.AddSingleton<IOriginalStore, FileOriginalStore>();
         services.AddSingleton<IStudyStore, SqliteStudyStore>();
         services.AddSingleton<IRecordStore, SqliteRecordStore>();
+        services.AddSingleton<Core.Features.DicomWeb.IDicomIndex, DicomWeb.SqliteDicomIndex>();
         services.AddSingleton<SqliteWorkQueue>();
         services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<SqliteWorkQueue>());
         services.AddSingleton<SqliteAuditSink>();

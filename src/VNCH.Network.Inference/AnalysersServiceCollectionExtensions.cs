@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using VNCH.Network.Inference.Algorithms;
+using VNCH.Network.Inference.Analysers.Clinical;
 using VNCH.Network.Inference.Registry;
 
 namespace VNCH.Network.Inference;
@@ -18,6 +18,6 @@ public static class AnalysersServiceCollectionExtensions
         options ??= new InferenceOptions();
         options.ModelsPath = ModelsFolder.Resolve(options.ModelsPath, baseDirectory ?? AppContext.BaseDirectory);
         InferenceOptionsValidator.ThrowIfInvalid(options);
-        return services.AddOnnxModels(options, logger).AddClinicalAlgorithms();
+        return services.AddOnnxModels(options, logger).AddClinicalAnalysers();
     }
 }

@@ -32,6 +32,7 @@ builder.Services.AddVnchEmbeddedStorage(options =>
 });
 builder.Services.AddVnchEmbeddedWorkers();
 builder.Services.AddProblemDetails();
+builder.Services.AddAuthorization();
 builder.Services.AddOpenApi();
 
 // Local tokens only: this key exists in the data folder of the embedded host and nowhere else.
@@ -44,7 +45,9 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
 
 var app = builder.Build();
 app.UseAuthentication();
-app.MapOpenApi("/api/openapi/{documentName}.json");
+app.UseAuthorization();
+// The API description is for the network's own callers: it names every route and parameter (issue 13 item 12).
+app.MapOpenApi("/api/openapi/{documentName}.json").RequireAuthorization();
 app.MapVnchApi();
 app.Logger.LogInformation("VNCH.Network embedded service, data folder {DataPath}", folder.Root);
 await app.RunAsync();

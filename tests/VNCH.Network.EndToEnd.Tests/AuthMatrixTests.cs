@@ -16,6 +16,9 @@ public sealed class OneStudyService : EmbeddedService
 {
     public string StudyIdOfA { get; private set; } = "";
 
+    /// <summary>The DICOM UIDs of A's study, for the DICOMweb routes.</summary>
+    public Dicom.DicomDataset DicomOfA { get; } = Dicom.DicomReader.ReadFile(TestData.File(TwoHospitals.SingleFiles[0]), Dicom.DicomReadOptions.MetadataOnly).Dataset;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -43,6 +46,12 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
         MissingRole,
         UnmappedTenant,
         OtherTenant,
+
+        /// <summary>An unsigned token (<c>alg: none</c>) with valid claims.</summary>
+        AlgNone,
+
+        /// <summary>Key confusion: HS256 "signed" with the server's public key as the HMAC secret.</summary>
+        HmacWithPublicKey,
     }
 
     public static TheoryData<string, Caller> Cases()
@@ -75,7 +84,9 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
                 Caller.OtherTenant => HttpStatusCode.NotFound,
                 _ => HttpStatusCode.Unauthorized,
             };
-        if (caller == Caller.OtherTenant && !route.Pattern.Contains("{id}", StringComparison.Ordinal) && !route.IsAnonymous)
+        var addressesOneStudy = route.Pattern.Contains("{id}", StringComparison.Ordinal)
+            || (route.Pattern.Contains("{study}", StringComparison.Ordinal) && !route.Pattern.EndsWith("/series", StringComparison.Ordinal) && !route.Pattern.EndsWith("/instances", StringComparison.Ordinal));
+        if (caller == Caller.OtherTenant && !addressesOneStudy && !route.IsAnonymous)
         {
             // Routes without a study id answer the other hospital about its own data; isolation is checked by the
             // scenario tests (lists, audit) — here: the caller is accepted, never shown hospital A's study.
@@ -107,6 +118,22 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
     }
 
     [Fact]
+    public async Task The_api_description_is_served_to_authenticated_callers_only()
+    {
+        using (var anonymous = service.Client(null))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/openapi/v1.json")).StatusCode);
+        }
+
+        using var forged = service.Client(ForgedToken("none", TenantId.Parse(EmbeddedService.TenantA), Roles.StudiesRead, DateTimeOffset.UtcNow, secret: null));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/openapi/v1.json")).StatusCode);
+        using var a = service.Client(service.TokenA);
+        using var response = await a.GetAsync("/api/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/api/v1/studies", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_matrix_covers_every_route_with_a_role()
     {
         Assert.All(ApiRoutes.All.Where(r => !r.IsAnonymous), r => Assert.Contains(r.RequiredRole, Roles.All));
@@ -129,8 +156,32 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
             Caller.MissingRole => LocalAuth.MintToken(key, tenantA, Roles.All.Where(r => r != role).ToArray(), TimeSpan.FromHours(1), now),
             Caller.UnmappedTenant => LocalAuth.MintToken(key, TenantId.Parse("hosp-unknown"), [role], TimeSpan.FromHours(1), now),
             Caller.OtherTenant => LocalAuth.MintToken(key, TenantId.Parse(EmbeddedService.TenantB), [role], TimeSpan.FromHours(1), now),
+            Caller.AlgNone => ForgedToken("none", tenantA, role, now, secret: null),
+            Caller.HmacWithPublicKey => ForgedToken("HS256", tenantA, role, now,
+                secret: System.Text.Encoding.UTF8.GetBytes(((ECDsaSecurityKey)key).ECDsa.ExportSubjectPublicKeyInfoPem())),
             _ => throw new ArgumentOutOfRangeException(nameof(caller)),
         };
+    }
+
+    /// <summary>A token with every claim right but forged: unsigned, or MACed with a secret an attacker knows.</summary>
+    private static string ForgedToken(string algorithm, TenantId tenant, string role, DateTimeOffset now, byte[]? secret)
+    {
+        static string Encode(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
+        var header = Encode(new Dictionary<string, object> { ["alg"] = algorithm, ["typ"] = "JWT" });
+        var payload = Encode(new Dictionary<string, object>
+        {
+            ["iss"] = LocalAuth.Issuer,
+            ["aud"] = LocalAuth.Audience,
+            ["sub"] = "attacker",
+            [LocalAuth.TenantClaim] = tenant.Value,
+            ["roles"] = new[] { role },
+            ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
+            ["exp"] = now.AddHours(1).ToUnixTimeSeconds(),
+        });
+        var signature = secret is null
+            ? ""
+            : Base64UrlEncoder.Encode(System.Security.Cryptography.HMACSHA256.HashData(secret, System.Text.Encoding.ASCII.GetBytes($"{header}.{payload}")));
+        return $"{header}.{payload}.{signature}";
     }
 
     private static readonly Lazy<SecurityKey> OtherKey = new(() =>
@@ -141,7 +192,14 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
 
     private HttpRequestMessage Request(ApiRoute route)
     {
-        var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Pattern.Replace("{id}", service.StudyIdOfA, StringComparison.Ordinal));
+        var dicom = service.DicomOfA;
+        var path = route.Pattern.Replace("{id}", service.StudyIdOfA, StringComparison.Ordinal)
+            .Replace("{study}", dicom.GetString(Dicom.DicomTags.StudyInstanceUID), StringComparison.Ordinal)
+            .Replace("{series}", dicom.GetString(Dicom.DicomTags.SeriesInstanceUID), StringComparison.Ordinal)
+            .Replace("{instance}", dicom.GetString(Dicom.DicomTags.SOPInstanceUID), StringComparison.Ordinal)
+            .Replace("{frames}", "1", StringComparison.Ordinal)
+            .Replace("{path}", "7FE00010", StringComparison.Ordinal);
+        var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
         if (route.Method == "POST")
         {
             var content = new ByteArrayContent("not a study"u8.ToArray());

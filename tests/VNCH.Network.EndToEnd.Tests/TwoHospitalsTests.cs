@@ -186,7 +186,8 @@ public sealed class TwoHospitalsTests(TwoHospitals service) : IClassFixture<TwoH
         var uploads = audit.Where(r => r.GetProperty("action").GetString() == "study.ingest" && r.GetProperty("correlationId").GetString() == TwoHospitals.CorrelationId).ToList();
         Assert.True(uploads.Count >= TwoHospitals.SingleFiles.Length + TwoHospitals.MultipartFiles.Length + 1);
         Assert.Contains(uploads, r => r.GetProperty("outcome").GetString() == "rejected");
-        Assert.All(uploads, r => Assert.Equal($"dev:{EmbeddedService.TenantA}", r.GetProperty("actor").GetString()));
+        // Each development token names its person: the audit can tell two users of one hospital apart.
+        Assert.All(uploads, r => Assert.Equal($"dev:{EmbeddedService.TenantA}:{Environment.UserName}", r.GetProperty("actor").GetString()));
         var fhirRead = Assert.Single(audit, r => r.GetProperty("correlationId").GetString() == "e2e-read-0002");
         Assert.Equal("study.fhir.read", fhirRead.GetProperty("action").GetString());
         Assert.Equal(id, fhirRead.GetProperty("resourceId").GetString());

@@ -43,6 +43,74 @@ public static class HttpApiFunctions
     public static Task<IActionResult> ListAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audit")] HttpRequest request) =>
         ServeAsync("audit-list", request);
 
+    [Function("dicomweb-store")]
+    public static Task<IActionResult> DicomWebStore([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/dicomweb/studies")] HttpRequest request) =>
+        ServeAsync("dicomweb-store", request);
+
+    [Function("dicomweb-search-studies")]
+    public static Task<IActionResult> DicomWebSearchStudies([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-studies", request);
+
+    [Function("dicomweb-search-series")]
+    public static Task<IActionResult> DicomWebSearchSeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/series")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-series", request);
+
+    [Function("dicomweb-search-instances")]
+    public static Task<IActionResult> DicomWebSearchInstances([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/instances")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-instances", request);
+
+    [Function("dicomweb-search-study-series")]
+    public static Task<IActionResult> DicomWebSearchStudySeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-study-series", request);
+
+    [Function("dicomweb-search-study-instances")]
+    public static Task<IActionResult> DicomWebSearchStudyInstances([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/instances")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-study-instances", request);
+
+    [Function("dicomweb-search-series-instances")]
+    public static Task<IActionResult> DicomWebSearchSeriesInstances([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/instances")] HttpRequest request) =>
+        ServeAsync("dicomweb-search-series-instances", request);
+
+    [Function("dicomweb-retrieve-study")]
+    public static Task<IActionResult> DicomWebRetrieveStudy([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}")] HttpRequest request) =>
+        ServeAsync("dicomweb-retrieve-study", request);
+
+    [Function("dicomweb-retrieve-series")]
+    public static Task<IActionResult> DicomWebRetrieveSeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}")] HttpRequest request) =>
+        ServeAsync("dicomweb-retrieve-series", request);
+
+    [Function("dicomweb-retrieve-instance")]
+    public static Task<IActionResult> DicomWebRetrieveInstance([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/instances/{instance}")] HttpRequest request) =>
+        ServeAsync("dicomweb-retrieve-instance", request);
+
+    [Function("dicomweb-metadata-study")]
+    public static Task<IActionResult> DicomWebMetadataStudy([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/metadata")] HttpRequest request) =>
+        ServeAsync("dicomweb-metadata-study", request);
+
+    [Function("dicomweb-metadata-series")]
+    public static Task<IActionResult> DicomWebMetadataSeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/metadata")] HttpRequest request) =>
+        ServeAsync("dicomweb-metadata-series", request);
+
+    [Function("dicomweb-metadata-instance")]
+    public static Task<IActionResult> DicomWebMetadataInstance([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata")] HttpRequest request) =>
+        ServeAsync("dicomweb-metadata-instance", request);
+
+    [Function("dicomweb-frames")]
+    public static Task<IActionResult> DicomWebFrames([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")] HttpRequest request) =>
+        ServeAsync("dicomweb-frames", request);
+
+    [Function("dicomweb-bulkdata")]
+    public static Task<IActionResult> DicomWebBulkdata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/bulkdata/{path}")] HttpRequest request) =>
+        ServeAsync("dicomweb-bulkdata", request);
+
+    [Function("dicomweb-rendered-instance")]
+    public static Task<IActionResult> DicomWebRenderedInstance([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/rendered")] HttpRequest request) =>
+        ServeAsync("dicomweb-rendered-instance", request);
+
+    [Function("dicomweb-rendered-frame")]
+    public static Task<IActionResult> DicomWebRenderedFrame([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered")] HttpRequest request) =>
+        ServeAsync("dicomweb-rendered-frame", request);
+
     /// <summary>The shared pipeline (role, tenant, handler) exactly as the embedded server runs it.</summary>
     private static async Task<IActionResult> ServeAsync(string routeName, HttpRequest request) =>
         new ResultAction(await ApiPipeline.ExecuteAsync(ApiRoutes.Get(routeName), request.HttpContext));

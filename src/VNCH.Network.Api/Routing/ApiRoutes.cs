@@ -1,4 +1,5 @@
 using VNCH.Network.Api.Features.Audit;
+using VNCH.Network.Api.Features.DicomWeb;
 using VNCH.Network.Api.Features.Health;
 using VNCH.Network.Api.Features.Reports;
 using VNCH.Network.Api.Features.Studies;
@@ -31,6 +32,42 @@ public static class ApiRoutes
             "An indicator's rate per consecutive period and province (indicator, category, grain, from, to), with numerator and denominator."),
         new("audit-list", "GET", "/api/v1/audit", Roles.TenantsAdmin, ListAuditEndpoint.Handle,
             "The caller tenant's audit trail (who, action, resource, outcome, time, correlation id)."),
+
+        // DICOMweb (PS3.18) under one base URL, /api/v1/dicomweb: docs/dicomweb.md.
+        new("dicomweb-store", "POST", "/api/v1/dicomweb/studies", Roles.StudiesUpload, UploadStudiesEndpoint.Handle,
+            "STOW-RS: the same ingestion as POST /api/v1/studies."),
+        new("dicomweb-search-studies", "GET", "/api/v1/dicomweb/studies", Roles.StudiesRead, QidoEndpoints.SearchStudies,
+            "QIDO-RS studies: PS3.18 Table 10.6.1-5 matching, includefield, limit/offset; DICOM JSON."),
+        new("dicomweb-search-series", "GET", "/api/v1/dicomweb/series", Roles.StudiesRead, QidoEndpoints.SearchSeries,
+            "QIDO-RS series of all studies."),
+        new("dicomweb-search-instances", "GET", "/api/v1/dicomweb/instances", Roles.StudiesRead, QidoEndpoints.SearchInstances,
+            "QIDO-RS instances of all studies."),
+        new("dicomweb-search-study-series", "GET", "/api/v1/dicomweb/studies/{study}/series", Roles.StudiesRead, QidoEndpoints.SearchSeries,
+            "QIDO-RS series of one study."),
+        new("dicomweb-search-study-instances", "GET", "/api/v1/dicomweb/studies/{study}/instances", Roles.StudiesRead, QidoEndpoints.SearchInstances,
+            "QIDO-RS instances of one study."),
+        new("dicomweb-search-series-instances", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/instances", Roles.StudiesRead, QidoEndpoints.SearchInstances,
+            "QIDO-RS instances of one series."),
+        new("dicomweb-retrieve-study", "GET", "/api/v1/dicomweb/studies/{study}", Roles.StudiesRead, WadoEndpoints.Retrieve,
+            "WADO-RS study: the stored originals as multipart/related; type=application/dicom, streamed."),
+        new("dicomweb-retrieve-series", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}", Roles.StudiesRead, WadoEndpoints.Retrieve,
+            "WADO-RS series: the stored originals, streamed."),
+        new("dicomweb-retrieve-instance", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/instances/{instance}", Roles.StudiesRead, WadoEndpoints.Retrieve,
+            "WADO-RS instance: the stored original (multipart/related or application/dicom)."),
+        new("dicomweb-metadata-study", "GET", "/api/v1/dicomweb/studies/{study}/metadata", Roles.StudiesRead, WadoEndpoints.Metadata,
+            "WADO-RS study metadata: DICOM JSON, bulk data URIs for pixel data."),
+        new("dicomweb-metadata-series", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/metadata", Roles.StudiesRead, WadoEndpoints.Metadata,
+            "WADO-RS series metadata."),
+        new("dicomweb-metadata-instance", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata", Roles.StudiesRead, WadoEndpoints.Metadata,
+            "WADO-RS instance metadata."),
+        new("dicomweb-frames", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", Roles.StudiesRead, WadoEndpoints.Frames,
+            "WADO-RS frames of uncompressed pixel data (application/octet-stream, little endian)."),
+        new("dicomweb-bulkdata", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/bulkdata/{path}", Roles.StudiesRead, WadoEndpoints.BulkData,
+            "WADO-RS bulk data named by the metadata's BulkDataURI."),
+        new("dicomweb-rendered-instance", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/rendered", Roles.StudiesRead, WadoEndpoints.Rendered,
+            "WADO-RS rendered instance (first frame): image/jpeg or image/png; window, viewport, quality."),
+        new("dicomweb-rendered-frame", "GET", "/api/v1/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered", Roles.StudiesRead, WadoEndpoints.Rendered,
+            "WADO-RS rendered frame: image/jpeg or image/png; window, viewport, quality."),
     ];
 
     public static ApiRoute Get(string name) =>

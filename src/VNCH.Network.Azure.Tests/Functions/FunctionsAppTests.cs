@@ -44,6 +44,11 @@ public sealed class FunctionsAppTests
 
     public FunctionsAppTests()
     {
+        services = BuildServices();
+    }
+
+    private ServiceProvider BuildServices(IAnalyser? analyser = null)
+    {
         var configuration = ProductionConfiguration();
         var collection = new ServiceCollection().AddLogging().AddSingleton(configuration);
         collection.AddVnchFunctionsApp(configuration);
@@ -55,7 +60,12 @@ public sealed class FunctionsAppTests
         collection.AddSingleton<Core.Features.Records.IRecordStore>(new InMemoryRecordStore());
         collection.AddSingleton<ITenantDirectory>(new InMemoryTenantDirectory(Hospital));
         collection.AddTransient<InboxBlobFunction>().AddTransient<AnalyseQueueFunctions>().AddTransient<RequeueStalledFunction>();
-        services = collection.BuildServiceProvider();
+        if (analyser is not null)
+        {
+            collection.AddSingleton(analyser);
+        }
+
+        return collection.BuildServiceProvider();
     }
 
     /// <summary>What Bicep sets in Azure: endpoints and Entra settings only.</summary>
@@ -76,14 +86,22 @@ public sealed class FunctionsAppTests
         // The host supplies IConfiguration and logging; the app adds the rest.
         var configuration = ProductionConfiguration();
         var collection = new ServiceCollection().AddLogging().AddSingleton(configuration).AddVnchFunctionsApp(configuration);
-        collection.AddTransient<InboxBlobFunction>().AddTransient<AnalyseQueueFunctions>().AddTransient<RequeueStalledFunction>();
-        // Not ValidateOnBuild: ASP.NET Core services in the container need the host's routing. Resolving each trigger
-        // checks its whole graph (handlers, ports, options validation).
+        // Not ValidateOnBuild: ASP.NET Core services in the container need the host's routing.
         using var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
-        Assert.NotNull(provider.GetRequiredService<InboxBlobFunction>());
-        Assert.NotNull(provider.GetRequiredService<AnalyseQueueFunctions>());
-        Assert.NotNull(provider.GetRequiredService<RequeueStalledFunction>());
+        // Every class of the app with a [Function] method, found by reflection (not a hand-kept list), is built the
+        // way the worker builds it (ActivatorUtilities over the host's container): a trigger whose handlers, ports or
+        // options are not registered, or fail validation, throws here instead of on its first invocation in Azure.
+        var triggers = typeof(FunctionsAppServices).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetMethods().Any(m => m.IsDefined(typeof(FunctionAttribute), inherit: false)))
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal([typeof(AnalyseQueueFunctions), typeof(InboxBlobFunction), typeof(RequeueStalledFunction)], triggers);
+        foreach (var trigger in triggers)
+        {
+            _ = ActivatorUtilities.CreateInstance(provider, trigger);
+        }
+
         Assert.IsType<Cosmos.CosmosStudyStore>(provider.GetRequiredService<IStudyStore>());
         Assert.IsType<StorageQueueWorkQueue>(provider.GetRequiredService<IWorkQueue>());
         Assert.IsType<ServiceBus.ServiceBusEventPublisher>(provider.GetRequiredService<IEventPublisher>());
@@ -126,7 +144,46 @@ public sealed class FunctionsAppTests
     {
         var functions = services.GetRequiredService<AnalyseQueueFunctions>();
         await Assert.ThrowsAsync<UnreadableWorkMessageException>(() => functions.Analyse("not json", new TestFunctionContext()));
-        await functions.Poison("not json", new TestFunctionContext()); // logged, not rethrown: nothing left to retry
+
+        // On the poison queue it is logged and dropped, not rethrown (nothing left to retry), and it touches nothing.
+        await functions.Poison("not json", new TestFunctionContext());
+        Assert.Empty(audit.All);
+        Assert.Empty((await studies.QueryAsync(Hospital.Id, new StudyQuery(), CancellationToken.None)).Items);
+        Assert.Empty(queue.Poisoned);
+    }
+
+    [Fact]
+    public async Task The_last_failed_attempt_is_copied_to_poison_with_the_handlers_reason_and_the_study_fails()
+    {
+        // An analyser that fails the same way on every attempt (its model host is down).
+        await using var failing = BuildServices(new FailingAnalyser());
+        await studies.SaveAsync(StudyStoreContractTests.NewStudy(Hospital.Id, "s-lost", StudyStatus.Queued), CancellationToken.None);
+        await queue.EnqueueAsync(new AnalyseStudy(Hospital.Id, "s-lost"), CancellationToken.None);
+        var functions = failing.GetRequiredService<AnalyseQueueFunctions>();
+        var maxAttempts = new WorkRetryOptions().MaxAttempts;
+
+        var early = (await queue.ReceiveAsync(TimeSpan.FromMinutes(5), CancellationToken.None))!;
+        await Assert.ThrowsAsync<TransientAnalysisException>(() => functions.Analyse(
+            WorkMessageCodec.Encode(early.Item), new TestFunctionContext(maxAttempts - 1, early.Id, early.Receipt)));
+        Assert.Empty(queue.Poisoned);
+
+        await functions.Analyse(WorkMessageCodec.Encode(early.Item), new TestFunctionContext(maxAttempts, early.Id, early.Receipt));
+
+        var study = (await studies.GetAsync(Hospital.Id, "s-lost", CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Failed, study.Status);
+        var poisoned = Assert.Single(queue.Poisoned);
+        Assert.Equal(("s-lost", study.Reason!.Message), (poisoned.Item.StudyId, poisoned.Reason));
+        Assert.Equal($"Failed on attempt {maxAttempts} of {maxAttempts}: TimeoutException: model host unavailable", poisoned.Reason);
+    }
+
+    private sealed class FailingAnalyser : IAnalyser
+    {
+        public AnalyserDescriptor Descriptor { get; } = new("failing", "1.0.0", AnalyserKind.Algorithm, new string('f', 64));
+
+        public bool AppliesTo(AnalysisSubject subject) => true;
+
+        public Task<AnalyserResult> AnalyseAsync(AnalysisSubject subject, CancellationToken cancellationToken) =>
+            throw new TimeoutException("model host unavailable");
     }
 
     [Fact]
@@ -222,7 +279,7 @@ public sealed class FunctionsAppTests
         result.ExecuteResultAsync(new ActionContext(http, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
 
     /// <summary>The bits of a Functions invocation context the triggers read.</summary>
-    private sealed class TestFunctionContext(int dequeueCount = 1) : FunctionContext
+    private sealed class TestFunctionContext(int dequeueCount = 1, string? messageId = null, string? popReceipt = null) : FunctionContext
     {
         public override string InvocationId { get; } = Guid.NewGuid().ToString("N");
 
@@ -230,7 +287,12 @@ public sealed class FunctionsAppTests
 
         public override TraceContext TraceContext => null!;
 
-        public override BindingContext BindingContext { get; } = new TestBindingContext(new Dictionary<string, object?> { ["DequeueCount"] = dequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        public override BindingContext BindingContext { get; } = new TestBindingContext(new Dictionary<string, object?>
+        {
+            ["DequeueCount"] = dequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Id"] = messageId,
+            ["PopReceipt"] = popReceipt,
+        });
 
         public override RetryContext RetryContext => null!;
 

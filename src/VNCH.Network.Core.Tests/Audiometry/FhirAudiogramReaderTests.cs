@@ -64,8 +64,8 @@ public sealed class FhirAudiogramReaderTests
     [Fact]
     public void The_bundle_and_the_json_document_analyse_to_the_same_result()
     {
-        var fromJson = AudiogramAnalyzer.Analyze(Document());
-        var fromBundle = AudiogramAnalyzer.Analyze(FhirAudiogramReader.Read(File.ReadAllText(BundlePath)));
+        var fromJson = AudiogramInterpreter.Interpret(Document());
+        var fromBundle = AudiogramInterpreter.Interpret(FhirAudiogramReader.Read(File.ReadAllText(BundlePath)));
 
         Assert.Equal(JsonSerializer.Serialize(fromJson), JsonSerializer.Serialize(fromBundle));
         Assert.Equal(WhoHearingGrade.Normal, fromBundle.Grade);

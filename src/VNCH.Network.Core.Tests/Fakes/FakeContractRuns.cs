@@ -42,3 +42,8 @@ public sealed class InMemoryOriginalStoreContract : OriginalStoreContractTests
 {
     protected override IOriginalStore CreateStore() => new InMemoryOriginalStore();
 }
+
+public sealed class InMemoryDicomIndexContract : DicomIndexContractTests
+{
+    protected override Core.Features.DicomWeb.IDicomIndex CreateIndex() => new InMemoryDicomIndex();
+}

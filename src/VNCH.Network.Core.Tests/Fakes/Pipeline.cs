@@ -19,7 +19,7 @@ public sealed class Pipeline
 
     public Pipeline(params IAnalyser[] analysers)
     {
-        Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance);
+        Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance, DicomIndex);
         Analysis = new AnalysisHandler(Studies, Originals, Records, new AnalyserRegistry(analysers), Events, Audit,
             new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, NullLogger<AnalysisHandler>.Instance);
         Queries = new StudyQueries(Studies, Records, Audit, Time);
@@ -34,6 +34,8 @@ public sealed class Pipeline
     public InMemoryRecordStore Records { get; } = new();
 
     public InMemoryAuditSink Audit { get; } = new();
+
+    public InMemoryDicomIndex DicomIndex { get; } = new();
 
     public RecordingEventPublisher Events { get; } = new();
 

@@ -275,13 +275,15 @@ public class CorpusPixelTests
         var fragments = file.PixelData!.Fragments!.Fragments.Select(f => f.Data.ToArray()).ToList();
         var info = DicomPixelFrames.ReadImageInfo(file.Dataset, file.PixelData.Tag);
         var random = new Random(20261125);
+        var truncatedRejected = 0;
         for (var trial = 0; trial < 40; trial++)
         {
             var damaged = fragments.Select(f => (byte[])f.Clone()).ToList();
             var target = damaged[random.Next(damaged.Count)];
-            if (trial % 4 == 0)
+            var truncated = trial % 4 == 0;
+            if (truncated)
             {
-                damaged[damaged.IndexOf(target)] = target[..random.Next(target.Length)]; // truncated
+                damaged[damaged.IndexOf(target)] = target[..random.Next(target.Length)];
             }
             else
             {
@@ -298,14 +300,24 @@ public class CorpusPixelTests
                 try
                 {
                     using var frame = pixels.DecodeFrame(0);
+                    return false;
                 }
                 catch (DicomException)
                 {
                     // The expected outcome for damaged data (success is fine too: not every flipped byte matters).
+                    return true;
                 }
             });
-            await decode.WaitAsync(TimeSpan.FromSeconds(20)); // a hang fails with TimeoutException, any non-DICOM exception fails too
+            var rejected = await decode.WaitAsync(TimeSpan.FromSeconds(20)); // a hang fails with TimeoutException, any non-DICOM exception fails too
+            if (truncated && rejected)
+            {
+                truncatedRejected++;
+            }
         }
+
+        // A codestream cut short has lost its end (EOI, or RLE segment bytes): a decoder that accepted all of those
+        // would be hiding missing pixels.
+        Assert.Equal(10, truncatedRejected);
     }
 
     private sealed class CountingStream(Stream inner) : Stream

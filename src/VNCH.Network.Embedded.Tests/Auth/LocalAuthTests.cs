@@ -33,6 +33,23 @@ public sealed class LocalAuthTests : SqliteFixture
     }
 
     [Fact]
+    public async Task Tokens_name_their_person_are_unique_and_live_at_most_a_day()
+    {
+        var key = LocalAuth.LoadOrCreateSigningKey(Folder);
+        var tenant = TenantId.Parse("hosp-a");
+        var now = DateTimeOffset.UtcNow;
+        var lan = LocalAuth.MintToken(key, tenant, [Roles.StudiesRead], TimeSpan.FromHours(1), now, subject: LocalAuth.Subject(tenant, "lan"));
+        var minh = LocalAuth.MintToken(key, tenant, [Roles.StudiesRead], TimeSpan.FromHours(1), now, subject: LocalAuth.Subject(tenant, "minh"));
+
+        var first = await new JsonWebTokenHandler().ValidateTokenAsync(lan, LocalAuth.ValidationParameters(key));
+        var second = await new JsonWebTokenHandler().ValidateTokenAsync(minh, LocalAuth.ValidationParameters(key));
+        Assert.Equal("dev:hosp-a:lan", first.ClaimsIdentity.FindFirst("sub")!.Value);
+        Assert.Equal("dev:hosp-a:minh", second.ClaimsIdentity.FindFirst("sub")!.Value);
+        Assert.NotEqual(first.ClaimsIdentity.FindFirst("jti")!.Value, second.ClaimsIdentity.FindFirst("jti")!.Value);
+        Assert.Throws<ArgumentOutOfRangeException>(() => LocalAuth.MintToken(key, tenant, [Roles.StudiesRead], TimeSpan.FromHours(25), now));
+    }
+
+    [Fact]
     public async Task Tokens_of_another_key_or_expired_ones_are_refused()
     {
         var key = LocalAuth.LoadOrCreateSigningKey(Folder);

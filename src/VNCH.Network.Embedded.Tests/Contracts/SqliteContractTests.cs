@@ -82,3 +82,16 @@ public sealed class FileOriginalStoreContract : OriginalStoreContractTests, IDis
 
     public void Dispose() => directory.Dispose();
 }
+
+public sealed class SqliteDicomIndexContract : DicomIndexContractTests, IDisposable
+{
+    private readonly TempDirectory directory = new("vnch-dicom-index");
+
+    protected override Core.Features.DicomWeb.IDicomIndex CreateIndex() => new DicomWeb.SqliteDicomIndex(new SqliteDatabase(new DataFolder(directory.Path)));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        directory.Dispose();
+    }
+}

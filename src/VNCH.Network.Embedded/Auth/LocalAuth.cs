@@ -17,6 +17,9 @@ public static class LocalAuth
     public const string TenantClaim = "vnch_tenant";
     public const string KeyFileName = "jwt-signing-key.pem";
 
+    /// <summary>The longest-lived development token that can be minted: a working day and a night shift.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(24);
+
     public static ECDsaSecurityKey LoadOrCreateSigningKey(DataFolder folder)
     {
         DataFolder.CreatePrivateFolder(folder.Keys);
@@ -64,14 +67,23 @@ public static class LocalAuth
         }
     }
 
-    /// <summary>Mints a development token for one hospital and a set of roles.</summary>
+    /// <summary>The audited identity of a development token: the hospital and the person it was minted for.</summary>
+    public static string Subject(TenantId tenant, string user) => $"dev:{tenant}:{user}";
+
+    /// <summary>Mints a development token for one hospital, one person (<paramref name="subject"/>) and a set of roles.</summary>
     public static string MintToken(
         SecurityKey key, TenantId tenant, IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset now,
         string issuer = Issuer, string audience = Audience, string? subject = null)
     {
+        if (lifetime > MaxLifetime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, $"A development token lives at most {MaxLifetime:g}.");
+        }
+
         var claims = new Dictionary<string, object>
         {
-            ["sub"] = subject ?? $"dev:{tenant}",
+            ["sub"] = subject ?? Subject(tenant, Environment.UserName),
+            ["jti"] = Guid.NewGuid().ToString("N"),
             [TenantClaim] = tenant.Value,
             ["roles"] = roles.ToArray(),
         };

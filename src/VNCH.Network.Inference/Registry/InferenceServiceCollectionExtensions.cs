@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VNCH.Network.Core.Features.Analysis;
-using VNCH.Network.Inference.Analysis;
+using VNCH.Network.Inference.Analysers.Imaging;
 
 namespace VNCH.Network.Inference.Registry;
 

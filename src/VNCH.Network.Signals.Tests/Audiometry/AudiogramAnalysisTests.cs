@@ -8,7 +8,7 @@ public sealed class AudiogramAnalysisTests(ITestOutputHelper output)
 {
     private AudiogramAnalysis Analyze(JsonObject document)
     {
-        var analysis = AudiogramAnalyzer.Analyze(AudiogramReader.Read(AudiogramJson.Bytes(document)));
+        var analysis = AudiogramInterpreter.Interpret(AudiogramReader.Read(AudiogramJson.Bytes(document)));
         foreach (var s in analysis.Statements)
         {
             output.WriteLine($"{s.Severity} {s.Code}: {s.Text}");

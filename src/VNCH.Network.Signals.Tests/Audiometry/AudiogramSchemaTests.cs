@@ -27,7 +27,7 @@ public sealed class AudiogramSchemaTests(ITestOutputHelper output)
     {
         var json = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "docs", "audiogram.example.json"));
         Assert.True(SchemaAccepts(json));
-        var analysis = AudiogramAnalyzer.Analyze(AudiogramReader.Read(Encoding.UTF8.GetBytes(json)));
+        var analysis = AudiogramInterpreter.Interpret(AudiogramReader.Read(Encoding.UTF8.GetBytes(json)));
         foreach (var s in analysis.Statements)
         {
             output.WriteLine($"{s.Severity} {s.Code}: {s.Text}");

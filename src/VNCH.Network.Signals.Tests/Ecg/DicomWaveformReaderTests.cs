@@ -50,7 +50,7 @@ public sealed class DicomWaveformReaderTests(ITestOutputHelper output)
         Assert.Equal(42, recording.Subject.StatedAgeDays!.Value / 365);
         Assert.Equal(new DateTimeOffset(2013, 1, 25, 10, 59, 19, TimeSpan.Zero), recording.AcquisitionTime);
 
-        var analysis = EcgAnalyzer.Analyze(recording);
+        var analysis = EcgInterpreter.Interpret(recording);
         EcgAnalysisTests.AssertRPeaksNear(analysis, DicomEcgCsv.RhythmRPeaks(), recording.SamplingRateHz, output);
         Assert.Equal(PatientAge.DaysBetween(new DateOnly(1971, 1, 23), new DateOnly(2013, 1, 25)), analysis.AgeDays);
         output.WriteLine($"intervals {analysis.Intervals}; statements: {string.Join("; ", analysis.Statements.Select(s => s.Code))}");

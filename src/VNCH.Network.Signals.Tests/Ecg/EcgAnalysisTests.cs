@@ -12,7 +12,7 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     public void Aecg_example_qrs_onsets_offsets_and_durations_are_within_10_ms_of_its_annotations()
     {
         var recording = AecgReaderTests.ReadExample();
-        var analysis = EcgAnalyzer.Analyze(recording);
+        var analysis = EcgInterpreter.Interpret(recording);
         var reference = EcgTestData.Csv("ecg/derived/Example_aECG_qrs_intervals.csv")
             .Select(r => (Onset: EcgTestData.Number(r[0]), Offset: EcgTestData.Number(r[1]))).ToList();
         Assert.Equal(12, reference.Count);
@@ -46,7 +46,7 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     {
         // Samples as decoded by pydicom (the DICOM reader test checks ours equal them).
         var recording = DicomEcgCsv.Group0();
-        var analysis = EcgAnalyzer.Analyze(recording);
+        var analysis = EcgInterpreter.Interpret(recording);
         var fiducials = DicomEcgCsv.RhythmRPeaks();
         AssertRPeaksNear(analysis, fiducials, recording.SamplingRateHz, output);
 
@@ -74,7 +74,7 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     public void MitBih100_rate_rhythm_and_premature_beats_against_the_reference_annotations()
     {
         var recording = EcgTestData.MitBih100.ToEcgRecording();
-        var analysis = EcgAnalyzer.Analyze(recording);
+        var analysis = EcgInterpreter.Interpret(recording);
         var annotations = EcgTestData.ReadAnnotations("100").Where(a => a.IsBeat).ToList();
         var referenceRr = annotations.Zip(annotations.Skip(1), (a, b) => (b.Sample - a.Sample) * 1000.0 / recording.SamplingRateHz).Order().ToList();
         var referenceMedian = referenceRr[referenceRr.Count / 2];
@@ -95,8 +95,8 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     public void Analysis_is_deterministic_despite_parallel_work()
     {
         var recording = AecgReaderTests.ReadExample();
-        var first = EcgAnalyzer.Analyze(recording);
-        var second = EcgAnalyzer.Analyze(recording);
+        var first = EcgInterpreter.Interpret(recording);
+        var second = EcgInterpreter.Interpret(recording);
         Assert.Equal(first.Beats, second.Beats);
         Assert.Equal(first.Intervals, second.Intervals);
         Assert.Equal(first.Quality, second.Quality);
@@ -112,7 +112,7 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     public void Heart_rate_is_judged_against_the_age_band(double bpm, int ageDays, string expectedCode, string expectedBand)
     {
         var recording = SyntheticEcg.Make(bpm);
-        var analysis = EcgAnalyzer.Analyze(recording, ageDaysOverride: ageDays);
+        var analysis = EcgInterpreter.Interpret(recording, ageDaysOverride: ageDays);
         foreach (var statement in analysis.Statements)
         {
             output.WriteLine($"{statement.Severity} {statement.Code}: {statement.Text} [{statement.Range}]");
@@ -131,7 +131,7 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     {
         var subject = new EcgSubject { BirthDate = new DateOnly(2026, 1, 1), Sex = Sex.Female };
         var recording = SyntheticEcg.Make(150, subject: subject, time: new DateTimeOffset(2026, 1, 11, 8, 0, 0, TimeSpan.Zero));
-        var analysis = EcgAnalyzer.Analyze(recording);
+        var analysis = EcgInterpreter.Interpret(recording);
         Assert.Equal(10, analysis.AgeDays);
         Assert.Equal("1-3 weeks", analysis.NormalLimits.AgeBand);
         Assert.DoesNotContain(analysis.Statements, s => s.Code == "AGE_UNKNOWN");
@@ -140,7 +140,7 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     [Fact]
     public void Unknown_age_uses_adult_limits_and_says_so()
     {
-        var analysis = EcgAnalyzer.Analyze(SyntheticEcg.Make(75));
+        var analysis = EcgInterpreter.Interpret(SyntheticEcg.Make(75));
         Assert.Null(analysis.AgeDays);
         Assert.Equal(">16 years", analysis.NormalLimits.AgeBand);
         Assert.Contains(analysis.Statements, s => s.Code == "AGE_UNKNOWN" && s.Severity == StatementSeverity.Technical);
@@ -150,7 +150,7 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     public void Disconnected_lead_is_flagged_and_ignored_by_the_detector()
     {
         var recording = SyntheticEcg.WithLead(SyntheticEcg.Make(100), 1, x => new float[x.Length]);
-        var analysis = EcgAnalyzer.Analyze(recording, ageDaysOverride: 3000);
+        var analysis = EcgInterpreter.Interpret(recording, ageDaysOverride: 3000);
         var lead = analysis.Quality.Single(q => q.Lead == "V2");
         Assert.True(lead.Flags.HasFlag(LeadQualityFlags.LeadOff));
         Assert.Equal(LeadQualityFlags.None, analysis.Quality.Single(q => q.Lead == "II").Flags);
@@ -167,17 +167,17 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
         var noisy = SyntheticEcg.WithLead(clean, 0, x => x.Select((v, i) => v + (float)(120 * Math.Sin(2 * Math.PI * 50 * i / fs))).ToArray());
         var drifting = SyntheticEcg.WithLead(clean, 0, x => x.Select((v, i) => v + (float)(1500 * Math.Sin(2 * Math.PI * 0.15 * i / fs))).ToArray());
 
-        Assert.Equal(LeadQualityFlags.None, EcgAnalyzer.Analyze(clean).QualityFlags);
-        Assert.True(EcgAnalyzer.Analyze(clipped).Quality[0].Flags.HasFlag(LeadQualityFlags.Saturation));
-        Assert.True(EcgAnalyzer.Analyze(noisy).Quality[0].Flags.HasFlag(LeadQualityFlags.Noise));
-        Assert.True(EcgAnalyzer.Analyze(drifting).Quality[0].Flags.HasFlag(LeadQualityFlags.BaselineWander));
+        Assert.Equal(LeadQualityFlags.None, EcgInterpreter.Interpret(clean).QualityFlags);
+        Assert.True(EcgInterpreter.Interpret(clipped).Quality[0].Flags.HasFlag(LeadQualityFlags.Saturation));
+        Assert.True(EcgInterpreter.Interpret(noisy).Quality[0].Flags.HasFlag(LeadQualityFlags.Noise));
+        Assert.True(EcgInterpreter.Interpret(drifting).Quality[0].Flags.HasFlag(LeadQualityFlags.BaselineWander));
     }
 
     [Fact]
     public void Flat_recording_reports_no_rhythm_instead_of_crashing()
     {
         var flat = new EcgRecording(500, [new EcgLead("II", new float[5000])]);
-        var analysis = EcgAnalyzer.Analyze(flat, ageDaysOverride: 100);
+        var analysis = EcgInterpreter.Interpret(flat, ageDaysOverride: 100);
         Assert.Empty(analysis.Beats);
         Assert.Null(analysis.HeartRateBpm);
         Assert.Contains(analysis.Statements, s => s.Code == "NO_RHYTHM" && s.Severity == StatementSeverity.Critical);
@@ -186,7 +186,7 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     [Fact]
     public void Very_short_recording_is_reported_as_too_short_not_as_asystole()
     {
-        var analysis = EcgAnalyzer.Analyze(SyntheticEcg.Make(120, seconds: 1.5), ageDaysOverride: 400);
+        var analysis = EcgInterpreter.Interpret(SyntheticEcg.Make(120, seconds: 1.5), ageDaysOverride: 400);
         Assert.Null(analysis.Intervals.QrsMs);
         Assert.Contains(analysis.Statements, s => s.Code == "RECORDING_TOO_SHORT" && s.Severity == StatementSeverity.Technical);
         Assert.DoesNotContain(analysis.Statements, s => s.Severity == StatementSeverity.Critical);
@@ -198,8 +198,8 @@ public sealed class EcgAnalysisTests(ITestOutputHelper output)
     [InlineData(400, 512, 559.0, 500)]
     public void Qtc_formulas(double qt, double rr, double bazett, double fridericia)
     {
-        Assert.Equal(bazett, EcgAnalyzer.QtcBazett(qt, rr), 1);
-        Assert.Equal(fridericia, EcgAnalyzer.QtcFridericia(qt, rr), 1);
+        Assert.Equal(bazett, EcgInterpreter.QtcBazett(qt, rr), 1);
+        Assert.Equal(fridericia, EcgInterpreter.QtcFridericia(qt, rr), 1);
     }
 
     [Theory]

@@ -32,7 +32,7 @@ public class AudiogramBench
     public AudiogramDocument ReadFhirBundle() => FhirAudiogramReader.Read(new MemoryStream(bundle, writable: false));
 
     [Benchmark]
-    public AudiogramAnalysis Analyze() => AudiogramAnalyzer.Analyze(document);
+    public AudiogramAnalysis Analyze() => AudiogramInterpreter.Interpret(document);
 
     public static int RunOnce()
     {

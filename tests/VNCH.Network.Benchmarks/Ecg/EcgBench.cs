@@ -8,7 +8,7 @@ namespace VNCH.Network.Benchmarks.Ecg;
 
 /// <summary>
 /// ECG analysis time for MIT-BIH record 100 (30 min, 2 leads, 360 Hz, 650 000 samples per lead): the whole
-/// <see cref="EcgAnalyzer.Analyze"/> (quality, QRS detection, delineation, interpretation) and QRS detection alone,
+/// <see cref="EcgInterpreter.Interpret"/> (quality, QRS detection, delineation, interpretation) and QRS detection alone,
 /// plus reading the WFDB files. One-shot: <c>dotnet run -c Release --project tests/VNCH.Network.Benchmarks -- ecg</c>;
 /// BenchmarkDotNet: <c>-- ecg-bdn</c>.
 /// </summary>
@@ -29,7 +29,7 @@ public class EcgBench
     }
 
     [Benchmark]
-    public EcgAnalysis Analyze30MinTwoLeads() => EcgAnalyzer.Analyze(recording);
+    public EcgAnalysis Analyze30MinTwoLeads() => EcgInterpreter.Interpret(recording);
 
     [Benchmark]
     public IReadOnlyList<int> DetectQrs30MinTwoLeads() => QrsDetector.Detect(recording);

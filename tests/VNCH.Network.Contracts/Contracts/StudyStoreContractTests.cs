@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using VNCH.Network.Contracts.Fakes;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Studies;
@@ -23,7 +26,7 @@ public abstract class StudyStoreContractTests
             Tenant = tenant,
             SubjectKey = "s01",
             Kind = StudyKind.Imaging,
-            StudyInstanceUid = $"1.2.3.{id.GetHashCode() & 0xffff}",
+            StudyInstanceUid = StableUid(id),
             Patient = new PatientReference("default", "P-12345", "NGUYEN^AN", new DateOnly(2026, 1, 1), AdministrativeSex.Female),
             Instances =
             [
@@ -38,6 +41,17 @@ public abstract class StudyStoreContractTests
             ],
         };
         return study.WalkTo(status, at ?? T0);
+    }
+
+    /// <summary>A study UID from the id that is the same in every process and run (string.GetHashCode is randomised per process).</summary>
+    private static string StableUid(string id) =>
+        $"1.2.3.{BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(id)))}";
+
+    [Fact]
+    public void Test_studies_are_the_same_in_every_process()
+    {
+        // The first four bytes of SHA-256("s-1"); string.GetHashCode would give another UID in almost every process.
+        Assert.Equal("1.2.3.1787038639", NewStudy(TenantA, "s-1").StudyInstanceUid);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace VNCH.Network.EndToEnd.Tests.Infrastructure;
 /// <summary>The server and CLI as built by this test project's build (same configuration), run with `dotnet dll`.</summary>
 public static class BuiltProgram
 {
-    private static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+    public static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     public static string ServerDll => Locate("src/VNCH.Network.Server", "VNCH.Network.Server.dll");
 

@@ -30,10 +30,10 @@ public class EmbeddedService : IAsyncLifetime
     /// <summary>Kills the server without warning; <see cref="RestartAsync"/> brings a new process up.</summary>
     public Task KillAsync() => Server.KillAsync();
 
-    public async Task RestartAsync()
+    public async Task RestartAsync(bool samePort = false)
     {
         await Server.DisposeAsync();
-        Server = new ServerProcess(DataPath);
+        Server = new ServerProcess(DataPath, samePort ? Server.Port : null);
         await Server.StartAsync();
     }
 

@@ -13,10 +13,10 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> output = new();
     private Process? process;
 
-    public ServerProcess(string dataPath)
+    public ServerProcess(string dataPath, int? port = null)
     {
         this.dataPath = dataPath;
-        Port = FreePort();
+        Port = port ?? FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
     }
 
@@ -104,7 +104,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

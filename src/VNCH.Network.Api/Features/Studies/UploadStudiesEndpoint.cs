@@ -15,7 +15,7 @@ namespace VNCH.Network.Api.Features.Studies;
 public static class UploadStudiesEndpoint
 {
     private static readonly string[] SingleDocumentTypes =
-        [MediaTypes.Dicom, MediaTypes.Aecg, MediaTypes.Xml, MediaTypes.TextXml, MediaTypes.Audiogram, MediaTypes.FhirJson];
+        [MediaTypes.Dicom, MediaTypes.Aecg, MediaTypes.Xml, MediaTypes.TextXml, MediaTypes.Audiogram, MediaTypes.FhirJson, MediaTypes.Json];
 
     public static async Task<IResult> Handle(ApiRequestContext context)
     {

@@ -21,8 +21,12 @@ public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
         public string Roles { get; init; } = "";
 
         [CommandOption("--lifetime <DURATION>")]
-        [Description("Token lifetime (hh:mm:ss), default 08:00:00.")]
+        [Description("Token lifetime (hh:mm:ss), default 08:00:00, at most 24:00:00.")]
         public TimeSpan Lifetime { get; init; } = TimeSpan.FromHours(8);
+
+        [CommandOption("--user <NAME>")]
+        [Description("Who the token is for, as the audit trail shows it (subject dev:<tenant>:<user>); default: your login name.")]
+        public string User { get; init; } = Environment.UserName;
 
         public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -38,7 +42,11 @@ public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
                 ? ValidationResult.Error($"--roles is required ({string.Join(", ", Core.Features.Tenancy.Roles.All)}).")
                 : unknown.Count > 0
                     ? ValidationResult.Error($"Unknown role(s): {string.Join(", ", unknown)}.")
-                    : Lifetime <= TimeSpan.Zero ? ValidationResult.Error("--lifetime must be positive.") : ValidationResult.Success();
+                    : Lifetime <= TimeSpan.Zero || Lifetime > LocalAuth.MaxLifetime
+                        ? ValidationResult.Error($"--lifetime must be positive and at most {LocalAuth.MaxLifetime.TotalHours:0} hours.")
+                        : string.IsNullOrWhiteSpace(User) || User.Any(c => char.IsControl(c) || c == ':')
+                            ? ValidationResult.Error("--user must be a name without ':' or control characters.")
+                            : ValidationResult.Success();
         }
     }
 
@@ -53,7 +61,8 @@ public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
         }
 
         var key = LocalAuth.LoadOrCreateSigningKey(folder);
-        Console.Out.WriteLine(LocalAuth.MintToken(key, tenant, settings.RoleList, settings.Lifetime, DateTimeOffset.UtcNow));
+        Console.Out.WriteLine(LocalAuth.MintToken(key, tenant, settings.RoleList, settings.Lifetime, DateTimeOffset.UtcNow,
+            subject: LocalAuth.Subject(tenant, settings.User)));
         return 0;
     }
 }

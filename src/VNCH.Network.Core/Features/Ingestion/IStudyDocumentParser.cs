@@ -47,6 +47,9 @@ public sealed record ParsedDocument
     public int? PatientAgeInDays { get; init; }
 
     public string? Description { get; init; }
+
+    /// <summary>DICOM only: what the DICOMweb index keeps of the instance (null for other kinds).</summary>
+    public DicomWeb.DicomInstanceAttributes? DicomIndex { get; init; }
 }
 
 /// <summary>The document is unusable; <see cref="ReasonCode"/> is one of <see cref="IngestReasons"/>.</summary>

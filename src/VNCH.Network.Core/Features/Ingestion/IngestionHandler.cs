@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.DicomWeb;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Core.Features.Work;
@@ -46,7 +47,8 @@ public sealed class IngestionHandler(
     IAuditSink audit,
     IEnumerable<IStudyDocumentParser> parsers,
     TimeProvider time,
-    ILogger<IngestionHandler> logger)
+    ILogger<IngestionHandler> logger,
+    IDicomIndex? dicomIndex = null)
 {
     private const int SniffLength = 1024;
     private readonly IReadOnlyList<IStudyDocumentParser> parsers = parsers.ToList();
@@ -212,6 +214,11 @@ public sealed class IngestionHandler(
         }
 
         var duplicate = existing is not null;
+        if (document.DicomIndex is { } indexed && dicomIndex is not null) // hosts without a DICOMweb index (Azure until its adapter lands) skip it
+        {
+            await dicomIndex.AddAsync(new DicomIndexEntry(tenant, studyId, stored.Sha256, stored.Length, indexed), cancellationToken);
+        }
+
         await AuditAsync(request, studyId, duplicate ? AuditOutcomes.Duplicate : AuditOutcomes.Success, document.InstanceUid, cancellationToken);
         return new IngestOutcome(duplicate ? IngestStatus.Duplicate : IngestStatus.Accepted, studyId, document.InstanceUid,
             document.Metadata.SopClassUid, stored.Sha256);

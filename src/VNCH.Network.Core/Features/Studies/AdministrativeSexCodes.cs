@@ -32,6 +32,15 @@ public static class AdministrativeSexCodes
         _ => AdministrativeSex.Unknown,
     };
 
+    /// <summary>For the clinical algorithms' sex-specific norms; null when unknown.</summary>
+    public static Signals.Ecg.Sex? ToSignals(AdministrativeSex sex) => sex switch
+    {
+        AdministrativeSex.Female => Signals.Ecg.Sex.Female,
+        AdministrativeSex.Male => Signals.Ecg.Sex.Male,
+        AdministrativeSex.Other => Signals.Ecg.Sex.Other,
+        _ => null,
+    };
+
     public static FhirSex ToFhir(AdministrativeSex sex) => sex switch
     {
         AdministrativeSex.Male => FhirSex.Male,

@@ -64,5 +64,5 @@ public sealed record EcgAnalysis
     public required IReadOnlyList<EcgStatement> Statements { get; init; }
 
     /// <summary>Algorithm identity for provenance (FHIR Device.version).</summary>
-    public string Algorithm { get; init; } = EcgAnalyzer.AlgorithmName;
+    public string Algorithm { get; init; } = EcgInterpreter.AlgorithmName;
 }

@@ -106,6 +106,7 @@ public sealed class DicomDocumentParser : IStudyDocumentParser
             StudyDate = studyDate,
             PatientAgeInDays = ageInDays,
             Description = Text(data, DicomTags.StudyDescription),
+            DicomIndex = DicomWeb.DicomInstanceAttributes.From(file),
         });
     }
 
