@@ -28,6 +28,11 @@ public static class MediaTypes
 
     public const string OctetStream = "application/octet-stream";
 
+    /// <summary>Rendered DICOM images (WADO-RS /rendered).</summary>
+    public const string Png = "image/png";
+
+    public const string Jpeg = "image/jpeg";
+
     /// <summary>What a file's extension says when it arrives with no declared type (inbox files); null lets the parsers sniff.</summary>
     public static string? ForFileName(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
     {

@@ -198,7 +198,8 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
             .Replace("{series}", dicom.GetString(Dicom.DicomTags.SeriesInstanceUID), StringComparison.Ordinal)
             .Replace("{instance}", dicom.GetString(Dicom.DicomTags.SOPInstanceUID), StringComparison.Ordinal)
             .Replace("{frames}", "1", StringComparison.Ordinal)
-            .Replace("{path}", "7FE00010", StringComparison.Ordinal);
+            .Replace("{path}", "7FE00010", StringComparison.Ordinal)
+            + (route.Name == "reports-series" ? "?indicator=pediatric-cxr-pneumonia/result&category=pneumonia" : "");
         var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
         if (route.Method == "POST")
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
+using VNCH.Network.Core;
 using VNCH.Network.Core.Features.Results;
 
 namespace VNCH.Network.Azure.ServiceBus;
@@ -30,7 +31,7 @@ public sealed class ServiceBusEventPublisher(ServiceBusSender sender) : IEventPu
         var message = new ServiceBusMessage(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(body)))
         {
             MessageId = $"{resultEvent.StudyId}:{resultEvent.Status}:{resultEvent.At.UtcTicks.ToString(CultureInfo.InvariantCulture)}",
-            ContentType = "application/json",
+            ContentType = MediaTypes.Json,
             Subject = $"study.{resultEvent.Status.ToString().ToLowerInvariant()}",
         };
         message.ApplicationProperties[TenantProperty] = resultEvent.Tenant.Value;

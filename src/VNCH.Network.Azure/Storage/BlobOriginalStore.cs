@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using VNCH.Network.Core;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Tenancy;
 
@@ -34,7 +35,7 @@ public sealed partial class BlobOriginalStore(BlobContainerClient container) : I
             await blob.UploadAsync(source, new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
+                HttpHeaders = new BlobHttpHeaders { ContentType = MediaTypes.OctetStream },
                 Metadata = new Dictionary<string, string> { ["sha256"] = sha256, ["tenant"] = tenant.Value },
             }, cancellationToken);
         }

@@ -19,7 +19,7 @@ namespace VNCH.Network.Embedded.Tests.Inbox;
 /// that point at or stand in for hospital B's data; none of them is ever read or moved, each is reported once, and
 /// none of them stops the inbox for anyone else.
 /// </summary>
-public sealed class InboxHostileEntriesTests : SqliteFixture
+public sealed class InboxHostileEntriesTests : InboxFixture
 {
     private static readonly TenantId A = TenantId.Parse("hosp-a");
     private static readonly TenantId B = TenantId.Parse("hosp-b");
@@ -89,15 +89,7 @@ public sealed class InboxHostileEntriesTests : SqliteFixture
 
     private async Task<ServiceProvider> ServicesAsync()
     {
-        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddVnchEmbeddedStorage(o =>
-        {
-            o.DataPath = Folder.Root;
-            o.InboxSettleTime = TimeSpan.Zero;
-        }).AddVnchCore(new ConfigurationBuilder().Build());
-        services.AddSingleton<InboxWatcher>();
-        services.AddSingleton<IAuditSink>(audit);
-        var provider = services.BuildServiceProvider();
+        var provider = InboxServices(audit);
         foreach (var tenant in new[] { A, B })
         {
             await provider.GetRequiredService<ITenantDirectory>().UpsertAsync(

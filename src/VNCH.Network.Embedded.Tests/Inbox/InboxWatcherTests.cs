@@ -14,31 +14,14 @@ using VNCH.Network.Testing;
 
 namespace VNCH.Network.Embedded.Tests.Inbox;
 
-public sealed class InboxWatcherTests : SqliteFixture
+public sealed class InboxWatcherTests : InboxFixture
 {
     private static readonly TenantId Tenant = TenantId.Parse("hosp-a");
-
-    private ServiceProvider Services(IAuditSink? audit = null)
-    {
-        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddVnchEmbeddedStorage(o =>
-        {
-            o.DataPath = Folder.Root;
-            o.InboxSettleTime = TimeSpan.Zero;
-        }).AddVnchCore(new ConfigurationBuilder().Build());
-        services.AddSingleton<InboxWatcher>();
-        if (audit is not null)
-        {
-            services.AddSingleton(audit);
-        }
-
-        return services.BuildServiceProvider();
-    }
 
     [Fact]
     public async Task Files_under_a_registered_tenant_are_ingested_once_and_moved_to_processed()
     {
-        await using var services = Services();
+        await using var services = InboxServices();
         await services.GetRequiredService<ITenantDirectory>().UpsertAsync(
             new Tenant { Id = Tenant, Name = "A", Mappings = [new(TenantMappingKind.HospitalClaim, "hosp-a")] }, CancellationToken.None);
         var source = TestData.File("dicom/dicomParser/testImages/CT1_UNC.explicit_little_endian.dcm");
@@ -64,7 +47,7 @@ public sealed class InboxWatcherTests : SqliteFixture
     [Fact]
     public async Task Json_audiograms_in_the_inbox_are_read_as_fhir_bundle_or_audiogram_document_by_their_content()
     {
-        await using var services = Services();
+        await using var services = InboxServices();
         await services.GetRequiredService<ITenantDirectory>().UpsertAsync(
             new Tenant { Id = Tenant, Name = "A", Mappings = [new(TenantMappingKind.HospitalClaim, "hosp-a")] }, CancellationToken.None);
         var inbox = Path.Combine(Folder.Inbox, "hosp-a");
@@ -87,7 +70,7 @@ public sealed class InboxWatcherTests : SqliteFixture
     public async Task Files_outside_a_registered_tenant_are_set_aside_not_ingested()
     {
         var audit = new InMemoryAuditSink();
-        await using var services = Services(audit);
+        await using var services = InboxServices(audit);
         var inbox = Path.Combine(Folder.Inbox, "unknown-hospital");
         Directory.CreateDirectory(inbox);
         File.WriteAllText(Path.Combine(inbox, "x.dcm"), "x");
@@ -104,14 +87,7 @@ public sealed class InboxWatcherTests : SqliteFixture
     [Fact]
     public async Task A_file_still_being_written_is_left_for_a_later_scan()
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddVnchEmbeddedStorage(o =>
-        {
-            o.DataPath = Folder.Root;
-            o.InboxSettleTime = TimeSpan.FromMinutes(5);
-        }).AddVnchCore(new ConfigurationBuilder().Build());
-        services.AddSingleton<InboxWatcher>();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = InboxServices(settleTime: TimeSpan.FromMinutes(5));
         await provider.GetRequiredService<ITenantDirectory>().UpsertAsync(
             new Tenant { Id = Tenant, Name = "A", Mappings = [new(TenantMappingKind.HospitalClaim, "hosp-a")] }, CancellationToken.None);
         Directory.CreateDirectory(Path.Combine(Folder.Inbox, "hosp-a"));

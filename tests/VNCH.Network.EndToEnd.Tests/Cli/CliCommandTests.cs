@@ -14,7 +14,7 @@ public sealed class CliCommandTests(EmbeddedService service) : IClassFixture<Emb
     private string[] Server(string token) => ["--server", service.Server.BaseAddress.ToString(), "--token", token];
 
     [Theory]
-    [InlineData("kind", null, "tenant", "add", "x-hosp", "--name", "X", "--kind", "association")]
+    [InlineData("type", null, "tenant", "add", "x-hosp", "--name", "X", "--type", "association")]
     [InlineData("nme", "--name", "tenant", "add", "x-hosp", "--nme", "X")]
     [InlineData("tenat", "--tenant", "token", "--tenat", "hosp-a", "--roles", "Studies.Read")]
     public async Task An_unknown_or_misspelt_option_is_an_error_with_a_hint_and_changes_nothing(string option, string? suggestion, params string[] args)

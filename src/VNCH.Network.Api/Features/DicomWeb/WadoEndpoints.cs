@@ -174,9 +174,9 @@ public static class WadoEndpoints
         var acceptable = false;
         foreach (var range in DicomWebMediaRange.Parse(context.Http.Request))
         {
-            if (range.MediaType is "image/png" or "image/jpeg" or "image/*" or "*/*")
+            if (range.MediaType is MediaTypes.Png or MediaTypes.Jpeg or "image/*" or "*/*")
             {
-                png = range.MediaType == "image/png";
+                png = range.MediaType == MediaTypes.Png;
                 acceptable = true;
                 break;
             }
@@ -233,7 +233,7 @@ public static class WadoEndpoints
             return ApiProblems.Problem(StatusCodes.Status404NotFound, "frame-not-found", "Frame not found", ex.Message);
         }
 
-        return Results.Bytes(image, png ? "image/png" : "image/jpeg");
+        return Results.Bytes(image, png ? MediaTypes.Png : MediaTypes.Jpeg);
     }
 
     /// <summary>The route's instances in the caller's tenant, audited; or the 404 a missing (or foreign) one gets.</summary>
