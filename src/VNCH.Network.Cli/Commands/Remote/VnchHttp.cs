@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using VNCH.Network.Cli.Commands.Profiles;
 
 namespace VNCH.Network.Cli.Commands.Remote;
 
@@ -29,13 +30,18 @@ public sealed class VnchHttp : IDisposable
     private readonly RetryOptions retry;
 
     public VnchHttp(ServerSettings settings, RetryOptions? retry = null)
+        : this(settings.ServerUrl, settings.Connection.Token!, retry)
     {
-        http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    }
+
+    public VnchHttp(string serverUrl, IAccessTokenSource token, RetryOptions? retry = null)
+    {
+        var transport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        http = new HttpClient(new BearerTokenHandler(token) { InnerHandler = transport })
         {
-            BaseAddress = new Uri(settings.ServerUrl + "/"),
+            BaseAddress = new Uri(serverUrl.TrimEnd('/') + "/"),
             Timeout = TimeSpan.FromMinutes(10),
         };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.BearerToken);
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("vnch", typeof(VnchHttp).Assembly.GetName().Version?.ToString() ?? "1"));
         this.retry = retry ?? RetryOptions.Default;
     }
@@ -90,6 +96,16 @@ public sealed class VnchHttp : IDisposable
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
 
     public void Dispose() => http.Dispose();
+}
+
+/// <summary>Puts the current bearer token on every request (a profile's Entra token is renewed before it expires).</summary>
+internal sealed class BearerTokenHandler(IAccessTokenSource token) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token.GetTokenAsync(cancellationToken));
+        return await base.SendAsync(request, cancellationToken);
+    }
 }
 
 /// <summary>A non-success answer of the API, with the RFC 7807 problem's title and detail when there is one.</summary>

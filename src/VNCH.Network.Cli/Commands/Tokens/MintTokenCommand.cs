@@ -10,7 +10,7 @@ namespace VNCH.Network.Cli.Commands.Tokens;
 /// <summary>Prints a token signed with the data folder's local key: stdout carries the token only (scriptable).</summary>
 public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
 {
-    public sealed class Settings : DataPathSettings
+    public class Settings : DataPathSettings
     {
         [CommandOption("--tenant <TENANT-ID>")]
         [Description("The hospital the token acts for (must be registered).")]
@@ -52,17 +52,29 @@ public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var (token, error) = await MintAsync(settings, cancellationToken);
+        if (token is null)
+        {
+            await Console.Error.WriteLineAsync($"error: {error}");
+            return 1;
+        }
+
+        Console.Out.WriteLine(token);
+        return 0;
+    }
+
+    /// <summary>A development token for validated settings (also `vnch login --auth dev`), or why none can be made.</summary>
+    public static async Task<(string? Token, string? Error)> MintAsync(Settings settings, CancellationToken cancellationToken)
+    {
         var folder = settings.Folder();
         var tenant = TenantId.Parse(settings.Tenant);
         if (await new JsonTenantDirectory(folder).GetAsync(tenant, cancellationToken) is null)
         {
-            await Console.Error.WriteLineAsync($"error: tenant '{tenant}' is not registered in {folder.TenantsFile}; run `vnch tenant add` first.");
-            return 1;
+            return (null, $"tenant '{tenant}' is not registered in {folder.TenantsFile}; run `vnch tenant add` first.");
         }
 
         var key = LocalAuth.LoadOrCreateSigningKey(folder);
-        Console.Out.WriteLine(LocalAuth.MintToken(key, tenant, settings.RoleList, settings.Lifetime, DateTimeOffset.UtcNow,
-            subject: LocalAuth.Subject(tenant, settings.User)));
-        return 0;
+        return (LocalAuth.MintToken(key, tenant, settings.RoleList, settings.Lifetime, DateTimeOffset.UtcNow,
+            subject: LocalAuth.Subject(tenant, settings.User)), null);
     }
 }
