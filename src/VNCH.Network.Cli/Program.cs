@@ -2,7 +2,9 @@ using Spectre.Console.Cli;
 using VNCH.Network.Cli;
 using VNCH.Network.Cli.Commands.Audit;
 using VNCH.Network.Cli.Commands.Models;
+using VNCH.Network.Cli.Commands.Profiles;
 using VNCH.Network.Cli.Commands.Remote;
+using VNCH.Network.Cli.Commands.Reports;
 using VNCH.Network.Cli.Commands.Studies;
 using VNCH.Network.Cli.Commands.Upload;
 using VNCH.Network.Cli.Commands.Tenants;
@@ -28,12 +30,25 @@ app.Configure(config =>
         tenant.AddCommand<ListTenantsCommand>("list").WithDescription("List registered hospitals.");
     });
     config.AddCommand<MintTokenCommand>("token").WithDescription("Print a signed development token (and nothing else) on stdout.");
+    config.AddCommand<LoginCommand>("login").WithDescription("Create or refresh a named profile: dev token (embedded service) or Entra ID sign-in (device code, client secret, certificate).");
+    config.AddCommand<LogoutCommand>("logout").WithDescription("Forget a profile's tokens and secrets.");
+    config.AddBranch("profile", profile =>
+    {
+        profile.SetDescription("Named profiles (server URL and auth method) made by `vnch login`.");
+        profile.AddCommand<ListProfilesCommand>("list").WithDescription("List the profiles and the default one.");
+    });
     config.AddCommand<UploadCommand>("upload")
         .WithDescription("Upload every study found in files and folders: parallel, STOW-RS batches, retries, resumable journal, summary.");
     config.AddCommand<ListStudiesCommand>("studies").WithDescription("List your studies (filters, paging).");
     config.AddCommand<GetStudyCommand>("study").WithDescription("One study: status, patient, instances, analyses.");
     config.AddCommand<GetStudyFhirCommand>("fhir").WithDescription("A study's FHIR R4 Bundle.");
     config.AddCommand<WaitForStudyCommand>("wait").WithDescription("Wait until a study's status is final (exit 0 completed/no-analyser, 1 rejected/failed, 3 timeout).");
+    config.AddBranch("report", report =>
+    {
+        report.SetDescription("The association's de-identified reports: tables, --csv, --json, or --format passed through as Accept.");
+        report.AddCommand<NetworkReportCommand>("network").WithDescription("Cells of one published table (activity, modalities, demography, findings:<indicator>).");
+        report.AddCommand<SeriesReportCommand>("series").WithDescription("An indicator's rate per period and province, with numerator and denominator.");
+    });
     config.AddBranch("audit", audit =>
     {
         audit.SetDescription("The append-only audit trail.");
@@ -56,7 +71,7 @@ catch (Exception ex) when (ex is CommandParseException or CommandRuntimeExceptio
     await Console.Error.WriteLineAsync($"error: {ex.Message}{OptionHints.For(ex, args)}");
     return 2;
 }
-catch (Exception ex) when (ex is ApiException or HttpRequestException)
+catch (Exception ex) when (ex is ApiException or HttpRequestException or ProfileException)
 {
     await Console.Error.WriteLineAsync($"error: {ex.Message}");
     return 1;
