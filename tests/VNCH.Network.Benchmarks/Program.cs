@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using VNCH.Network.Benchmarks.Audiometry;
+using VNCH.Network.Benchmarks.Cli;
 using VNCH.Network.Benchmarks.Dicom;
 using VNCH.Network.Benchmarks.Ecg;
 using VNCH.Network.Benchmarks.Inference;
@@ -24,6 +25,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["audiogram"] = _ => AudiogramBench.RunOnce(),
     ["audiogram-bdn"] = Run<AudiogramBench>,
     ["reporting"] = ReportingBench.Run,
+    ["cli-upload"] = UploadThroughputBench.Run,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))

@@ -29,7 +29,7 @@ namespace VNCH.Network.Benchmarks.Service;
 /// </summary>
 public static class IngestBench
 {
-    private const string Template = "dicom/derived_pediatric_cxr/peds_cxr_pneumonia_viral_person1_virus_6_jpegbaseline.dcm";
+    internal const string Template = "dicom/derived_pediatric_cxr/peds_cxr_pneumonia_viral_person1_virus_6_jpegbaseline.dcm";
     // SOP Instance UID and Study Instance UID of the template: one study per generated instance.
     private static readonly string[] TemplateUids =
     [
@@ -132,7 +132,7 @@ public static class IngestBench
     /// A distinct instance per index: the template's SOP Instance UID (file meta and data set) and Study Instance UID
     /// get the index written over their last digits, same length, so the file stays valid byte for byte elsewhere.
     /// </summary>
-    private static byte[] WithUniqueUids(byte[] template, int index)
+    internal static byte[] WithUniqueUids(byte[] template, int index)
     {
         var copy = (byte[])template.Clone();
         var suffix = Encoding.ASCII.GetBytes(index.ToString("D8", CultureInfo.InvariantCulture));

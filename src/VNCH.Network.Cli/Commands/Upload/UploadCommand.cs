@@ -21,6 +21,10 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
 {
     private const long MaxBatchBytes = 64L << 20;
 
+    // Up to this much of a batch is read once into memory, hashed and sent from the same buffer; the rest is
+    // streamed from disk (read twice: hash, then send) so --parallel never holds more than this per request.
+    private const long InMemoryBatchBytes = 16L << 20;
+
     public sealed class Settings : ServerSettings
     {
         [CommandArgument(0, "<PATHS>")]
@@ -87,10 +91,13 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
             {
                 await System.Threading.Tasks.Parallel.ForEachAsync(Batches(studies, settings.Batch), options, async (batch, ct) =>
                 {
-                    var toSend = new List<(FoundFile File, string Sha256)>();
+                    var toSend = new List<PreparedFile>();
+                    long inMemory = 0;
                     foreach (var file in batch)
                     {
-                        var sha = await HashAsync(file.Path, ct);
+                        var content = inMemory + file.Length <= InMemoryBatchBytes ? await File.ReadAllBytesAsync(file.Path, ct) : null;
+                        inMemory += content?.Length ?? 0;
+                        var sha = content is null ? await HashAsync(file.Path, ct) : Convert.ToHexStringLower(SHA256.HashData(content));
                         if (journal.Find(sha) is { } known)
                         {
                             // The server gave its verdict on this content before: not sent again.
@@ -98,7 +105,7 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
                         }
                         else
                         {
-                            toSend.Add((file, sha));
+                            toSend.Add(new PreparedFile(file, sha, content));
                         }
                     }
 
@@ -178,16 +185,19 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
+    /// <summary>A file about to be sent: its content hash and, when small enough, its bytes (read once).</summary>
+    private sealed record PreparedFile(FoundFile File, string Sha256, byte[]? Content);
+
     private static async Task<IReadOnlyList<UploadResult>> SendAsync(
-        VnchHttp http, List<(FoundFile File, string Sha256)> files, UploadJournal journal, CancellationToken cancellationToken)
+        VnchHttp http, List<PreparedFile> files, UploadJournal journal, CancellationToken cancellationToken)
     {
-        UploadResult Result((FoundFile File, string Sha256) f, string status, string? studyId = null, string? reason = null, string? message = null) =>
+        UploadResult Result(PreparedFile f, string status, string? studyId = null, string? reason = null, string? message = null) =>
             new(f.File.Path, status, f.File.Length, f.File.MediaType, f.Sha256, studyId, reason, message);
 
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(() => Request(files.Select(f => f.File).ToList()), cancellationToken);
+            response = await http.SendAsync(() => Request(files), cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -211,6 +221,7 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
             }
 
             var results = new List<UploadResult>();
+            var verdicts = new List<JournalEntry>();
             foreach (var (file, instance) in files.Zip(instances))
             {
                 var verdict = instance.GetProperty("status").GetString() switch
@@ -222,15 +233,16 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
                 var studyId = Text(instance, "studyId");
                 var reason = Text(instance, "reason");
                 var message = Text(instance, "message");
-                journal.Record(file.Sha256, file.File.Path, file.File.Length, verdict, studyId, reason, message);
+                verdicts.Add(journal.Entry(file.Sha256, file.File.Path, file.File.Length, verdict, studyId, reason, message));
                 results.Add(Result(file, verdict, studyId, reason, message));
             }
 
+            journal.Record(verdicts); // one write and flush per request, not per file
             return results;
         }
     }
 
-    private static HttpRequestMessage Request(IReadOnlyList<FoundFile> files)
+    private static HttpRequestMessage Request(IReadOnlyList<PreparedFile> files)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/studies");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.Json));
@@ -251,10 +263,12 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
         return request;
     }
 
-    private static StreamContent FileContent(FoundFile file)
+    private static HttpContent FileContent(PreparedFile file)
     {
-        var content = new StreamContent(new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
-        content.Headers.ContentType = new MediaTypeHeaderValue(file.MediaType!);
+        HttpContent content = file.Content is { } bytes
+            ? new ByteArrayContent(bytes)
+            : new StreamContent(new FileStream(file.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        content.Headers.ContentType = new MediaTypeHeaderValue(file.File.MediaType!);
         return content;
     }
 

@@ -65,13 +65,24 @@ public sealed class UploadJournal : IDisposable
 
     public JournalEntry? Find(string sha256) => entries.GetValueOrDefault(sha256);
 
-    public void Record(string sha256, string path, long length, string status, string? studyId, string? reason, string? message)
+    public JournalEntry Entry(string sha256, string path, long length, string status, string? studyId, string? reason, string? message) =>
+        new(server, sha256, System.IO.Path.GetFullPath(path), length, status, studyId, reason, message, DateTimeOffset.UtcNow);
+
+    /// <summary>Appends the verdicts of one request with one write: a killed run loses at most that request's lines.</summary>
+    public void Record(IReadOnlyList<JournalEntry> verdicts)
     {
-        var entry = new JournalEntry(server, sha256, System.IO.Path.GetFullPath(path), length, status, studyId, reason, message, DateTimeOffset.UtcNow);
-        entries[sha256] = entry;
+        foreach (var entry in verdicts)
+        {
+            entries[entry.Sha256] = entry;
+        }
+
         lock (gate)
         {
-            writer.WriteLine(JsonSerializer.Serialize(entry, Options));
+            foreach (var entry in verdicts)
+            {
+                writer.WriteLine(JsonSerializer.Serialize(entry, Options));
+            }
+
             writer.Flush();
         }
     }
