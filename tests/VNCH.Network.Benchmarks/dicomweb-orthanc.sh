@@ -3,6 +3,7 @@
 # run: the embedded server, Orthanc and the load client (benchmark case dicomweb-orthanc) all run inside a network
 # namespace of their own with only loopback up, because Orthanc listens on every address.
 # Usage: tests/VNCH.Network.Benchmarks/dicomweb-orthanc.sh [requests=300] [concurrency=4] [rounds=2]   (as root: unshare)
+# VNCH_BENCH_SKIP_BUILD=1 uses the Release builds already there (a no-op build takes minutes on a loaded machine).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 data="$(cd "${VNCH_TESTDATA:-$repo/../shared/data}" && pwd)"
@@ -13,9 +14,11 @@ if ! command -v Orthanc >/dev/null || [[ ! -e /usr/share/orthanc/plugins/libOrth
 fi
 
 cd "$repo"
-for project in src/VNCH.Network.Server src/VNCH.Network.Cli tests/VNCH.Network.Benchmarks; do
-  nice -n 10 dotnet build "$project" -c Release -v quiet >/dev/null
-done
+if [[ "${VNCH_BENCH_SKIP_BUILD:-}" != 1 ]]; then
+  for project in src/VNCH.Network.Server src/VNCH.Network.Cli tests/VNCH.Network.Benchmarks; do
+    nice -n 10 dotnet build "$project" -c Release -v quiet >/dev/null
+  done
+fi
 bin() { echo "$repo/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 
 work="$(mktemp -d /tmp/vnch-dicomweb-orthanc.XXXXXX)"
