@@ -50,14 +50,15 @@ public static class StudyFactProjection
             AgeBand = AgeBands.Of(study.Patient?.BirthDate, study.PatientAgeInDays, date),
             Sex = (study.Patient?.Sex ?? AdministrativeSex.Unknown).ToString().ToLowerInvariant(),
             Outcome = Outcome(study.Status),
-            Findings = study.Status == StudyStatus.Completed ? Findings(study) : [],
+            Findings = study.Status is StudyStatus.Completed or StudyStatus.Reviewed ? Findings(study) : [],
             Version = study.UpdatedAt,
         };
     }
 
     public static string Outcome(StudyStatus status) => status switch
     {
-        StudyStatus.Completed => "completed",
+        // A reviewed study is an analysed one: the outcome is the analysis'; the review shows in its own indicators.
+        StudyStatus.Completed or StudyStatus.Reviewed => "completed",
         StudyStatus.Rejected => "rejected",
         StudyStatus.Failed => "failed",
         StudyStatus.NoAnalyser => "no-analyser",
