@@ -27,6 +27,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AnalysisHandler>();
         services.TryAddSingleton<StudyQueries>();
         services.TryAddSingleton<Features.Review.ReviewHandler>();
+        services.TryAddSingleton<StudyTrailQueries>();
         services.TryAddSingleton<Features.DicomWeb.DicomWebQueries>();
         services.TryAddSingleton<StalledStudyRecovery>();
 

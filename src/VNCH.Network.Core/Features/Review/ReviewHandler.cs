@@ -103,6 +103,14 @@ public sealed class ReviewHandler(IStudyStore studies, IRecordStore records, IEv
         return new ReviewOutcome(ReviewStatus.Reviewed, study, review);
     }
 
+    /// <summary>Whether the caller's hospital has the study: an unreadable review body is a 400 only for a study it can see.</summary>
+    public async Task<bool> ExistsAsync(Caller caller, string studyId, CancellationToken cancellationToken)
+    {
+        var exists = await studies.GetAsync(caller.Tenant, studyId, cancellationToken) is not null;
+        await AuditAsync(caller, studyId, exists ? AuditOutcomes.Rejected : AuditOutcomes.NotFound, exists ? "unreadable review body" : null, cancellationToken);
+        return exists;
+    }
+
     private Task AuditAsync(Caller caller, string studyId, string outcome, string? detail, CancellationToken cancellationToken) =>
         audit.WriteAsync(new AuditRecord(time.GetUtcNow(), caller.Subject, caller.Tenant, Action, "Study", studyId, outcome, caller.CorrelationId, detail), cancellationToken);
 }
