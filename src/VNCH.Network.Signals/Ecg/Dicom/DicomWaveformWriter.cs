@@ -32,7 +32,8 @@ public static class DicomWaveformWriter
     };
 
     /// <summary>
-    /// Adds the Waveform Sequence (one multiplex group) to <paramref name="dataset"/>. Samples are rounded to
+    /// Adds the Waveform Sequence (one multiplex group) to <paramref name="dataset"/>, which must carry Acquisition
+    /// DateTime (0008,002A): the group starts then, so Multiplex Group Time Offset (1C) is left out. Samples are rounded to
     /// <paramref name="sensitivityMicrovolts"/> per count; a value beyond ±32767 counts is an error, not clipped silently.
     /// </summary>
     public static DicomDataset AddWaveform(DicomDataset dataset, EcgRecording recording, double sensitivityMicrovolts = 2.5, double lowFilterHz = 0.05, double highFilterHz = 150)
@@ -63,7 +64,6 @@ public static class DicomWaveformWriter
 
         var definitions = recording.Leads.Select(lead => ChannelDefinition(lead.Name, sensitivityMicrovolts, lowFilterHz, highFilterHz)).ToArray();
         var group = new DicomDataset()
-            .Add(DicomTags.MultiplexGroupTimeOffset, 0.0)
             .Add(DicomTags.WaveformOriginality, "ORIGINAL")
             .Add(DicomTags.NumberOfWaveformChannels, channels)
             .Add(DicomTags.NumberOfWaveformSamples, samples)

@@ -327,7 +327,7 @@ public static class McSharryEcgModel
             var values = new float[n];
             for (var i = 0; i < n; i++)
             {
-                values[i] = (float)((source[i] * scale) + (options.NoiseMicrovolts * Gaussian(random)));
+                values[i] = (float)((source[i] * scale) + (options.NoiseMicrovolts * random.NextGaussian()));
             }
 
             return new EcgLead(name, values);
@@ -339,13 +339,5 @@ public static class McSharryEcgModel
         var sorted = (double[])values.Clone();
         Array.Sort(sorted);
         return sorted[sorted.Length / 2];
-    }
-
-    /// <summary>Box–Muller standard normal deviate.</summary>
-    private static double Gaussian(Random random)
-    {
-        var u1 = 1 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }
