@@ -43,22 +43,44 @@ public static class ChestRadiographPhantom
         var opacityX = options.OpacityIn switch { "right" => -0.42, "left" => 0.45, _ => 0.0 };
         var opacityY = diaphragm - 0.10 - (random.NextDouble() * 0.08);
 
-        for (var r = 0; r < rows; r++)
+        // The anatomy is smooth at the scale of a pixel: compute it on a half-resolution grid and interpolate (4x less work).
+        var lowRows = (rows + 1) / 2;
+        var lowColumns = (columns + 1) / 2;
+        var low = new double[lowRows * lowColumns];
+        for (var r = 0; r < lowRows; r++)
         {
-            var y = (r + 0.5) / rows * aspect * 0.92; // films are taller than wide: the chest keeps its proportions
-            for (var c = 0; c < columns; c++)
+            var y = ((2.0 * r) + 1) / rows * aspect * 0.92; // films are taller than wide: the chest keeps its proportions
+            for (var c = 0; c < lowColumns; c++)
             {
-                var x = (((c + 0.5) / columns) * 2) - 1 - shift;
+                var x = (((2.0 * c) + 1) / columns * 2) - 1 - shift;
                 var density = Density(x, y, diaphragm, heart, options.Infant, noiseSeed);
-                if (options.OpacityIn is not null && InLung(x, y, diaphragm, heart, options.Infant) > 0.5)
+                if (options.OpacityIn is not null && InLung(x, y, diaphragm, heart, options.Infant) is var lung && lung > 0.5)
                 {
                     var d = Math.Sqrt(Math.Pow((x - opacityX) / 0.22, 2) + Math.Pow((y - opacityY) / 0.12, 2));
                     var patch = SmoothStep(1.1, 0.6, d) * (0.55 + (0.45 * Fbm(x * 9, y * 9, noiseSeed + 7, 3)));
-                    density += 0.26 * patch * InLung(x, y, diaphragm, heart, options.Infant);
+                    density += 0.26 * patch * lung;
                 }
 
                 var heel = 1 + (0.05 * (y - 0.5)); // anode heel effect: exposure falls off along the tube axis
-                result[(r * columns) + c] = (float)(density * heel);
+                low[(r * lowColumns) + c] = density * heel;
+            }
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            var ly = Math.Clamp(((r + 0.5) / 2) - 0.5, 0, lowRows - 1);
+            var r0 = (int)ly;
+            var r1 = Math.Min(r0 + 1, lowRows - 1);
+            var fy = ly - r0;
+            for (var c = 0; c < columns; c++)
+            {
+                var lx = Math.Clamp(((c + 0.5) / 2) - 0.5, 0, lowColumns - 1);
+                var c0 = (int)lx;
+                var c1 = Math.Min(c0 + 1, lowColumns - 1);
+                var fx = lx - c0;
+                var top = Lerp(low[(r0 * lowColumns) + c0], low[(r0 * lowColumns) + c1], fx);
+                var bottom = Lerp(low[(r1 * lowColumns) + c0], low[(r1 * lowColumns) + c1], fx);
+                result[(r * columns) + c] = (float)Lerp(top, bottom, fy);
             }
         }
 

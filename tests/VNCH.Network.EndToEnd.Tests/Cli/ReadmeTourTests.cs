@@ -34,7 +34,7 @@ public sealed partial class ReadmeTourTests
         using var folder = new TempDirectory("vnch-tour");
         var path = Path.Combine(folder.Path, "tour.sh");
         await File.WriteAllTextAsync(path, script);
-        var (exitCode, stdout, stderr) = await RunAsync(TestData.RepositoryRoot, TimeSpan.FromMinutes(2), "setsid", "bash", path);
+        var (exitCode, stdout, stderr) = await RunAsync(TestData.RepositoryRoot, TimeSpan.FromMinutes(4), "setsid", "bash", path);
         var output = $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}";
 
         Assert.True(exitCode == 0, output);
