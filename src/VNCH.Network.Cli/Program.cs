@@ -49,6 +49,7 @@ app.Configure(config =>
         report.AddCommand<NetworkReportCommand>("network").WithDescription("Cells of one published table (activity, modalities, demography, findings:<indicator>).");
         report.AddCommand<SeriesReportCommand>("series").WithDescription("An indicator's rate per period and province, with numerator and denominator.");
     });
+    config.AddCommand<VNCH.Network.Cli.Commands.Samples.GenerateSamplesCommand>("samples").WithDescription("Write a synthetic sample set (chest X-rays, 12-lead ECGs as DICOM and HL7 aECG, audiograms, manifest.json).");
     config.AddBranch("audit", audit =>
     {
         audit.SetDescription("The append-only audit trail.");

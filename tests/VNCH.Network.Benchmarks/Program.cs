@@ -26,6 +26,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["audiogram-bdn"] = Run<AudiogramBench>,
     ["reporting"] = ReportingBench.Run,
     ["cli-upload"] = UploadThroughputBench.Run,
+    ["dicomweb-orthanc"] = DicomWebOrthancBench.Run,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))

@@ -17,7 +17,7 @@ public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
         public string Tenant { get; init; } = "";
 
         [CommandOption("--roles <ROLES>")]
-        [Description("Comma-separated roles: Studies.Upload, Studies.Read, Reports.Read, Tenants.Admin.")]
+        [Description("Comma-separated roles: Studies.Upload, Studies.Read, Studies.Review, Reports.Read, Tenants.Admin.")]
         public string Roles { get; init; } = "";
 
         [CommandOption("--lifetime <DURATION>")]
@@ -75,6 +75,6 @@ public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
 
         var key = LocalAuth.LoadOrCreateSigningKey(folder);
         return (LocalAuth.MintToken(key, tenant, settings.RoleList, settings.Lifetime, DateTimeOffset.UtcNow,
-            subject: LocalAuth.Subject(tenant, settings.User)), null);
+            subject: LocalAuth.Subject(tenant, settings.User), name: settings.User), null);
     }
 }
