@@ -99,3 +99,15 @@ public sealed class StorageQueueWorkQueueContract(EmulatorFixture emulators) : W
 
     protected override Task AdvanceAsync(TimeSpan by) => Task.Delay(by);
 }
+
+[Collection(EmulatorCollection.Name)]
+public sealed class CosmosConcurrentIngestionContract(EmulatorFixture emulators) : ConcurrentIngestionContractTests, IAsyncLifetime
+{
+    private IStudyStore store = null!;
+
+    public async Task InitializeAsync() => store = new CosmosStudyStore(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Studies), FreshCosmos.Keys);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override IStudyStore CreateStore() => store;
+}

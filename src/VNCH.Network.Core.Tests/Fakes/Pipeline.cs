@@ -18,10 +18,15 @@ public sealed class Pipeline
     public static readonly TenantId TenantB = TenantId.Parse("hosp-b");
 
     public Pipeline(params IAnalyser[] analysers)
+        : this(new AnalysisOptions(), analysers)
+    {
+    }
+
+    public Pipeline(AnalysisOptions analysis, params IAnalyser[] analysers)
     {
         Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance, DicomIndex);
         Analysis = new AnalysisHandler(Studies, Originals, Records, new AnalyserRegistry(analysers), Events, Audit,
-            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, NullLogger<AnalysisHandler>.Instance);
+            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, NullLogger<AnalysisHandler>.Instance, Options.Create(analysis));
         Queries = new StudyQueries(Studies, Records, Audit, Time);
     }
 
