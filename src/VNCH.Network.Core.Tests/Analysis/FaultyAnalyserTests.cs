@@ -69,7 +69,7 @@ public sealed class FaultyAnalyserTests
         Assert.Equal(IngestReasons.InvalidAnalyserResult, broken.Reason!.Code);
     }
 
-    private static FakeAnalyser Healthy() => new(appliesTo: s => s.Kind == StudyKind.Ecg);
+    private static FakeAnalyser Healthy() => new(appliesTo: s => s.Kind == StudyKind.Ecg, id: "fake-ecg");
 
     private static async Task<(Pipeline Pipeline, Study Broken, Study Healthy)> RunAsync(Pipeline pipeline)
     {

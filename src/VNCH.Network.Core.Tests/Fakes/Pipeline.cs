@@ -89,9 +89,9 @@ public sealed class Pipeline
 }
 
 /// <summary>A scriptable analyser for handler tests.</summary>
-public sealed class FakeAnalyser(Func<AnalysisSubject, AnalyserResult>? analyse = null, Func<AnalysisSubject, bool>? appliesTo = null) : IAnalyser
+public sealed class FakeAnalyser(Func<AnalysisSubject, AnalyserResult>? analyse = null, Func<AnalysisSubject, bool>? appliesTo = null, string id = "fake-cxr") : IAnalyser
 {
-    public AnalyserDescriptor Descriptor { get; } = new("fake-cxr", "1.2.3", AnalyserKind.Model, new string('c', 64), "Fake chest X-ray model");
+    public AnalyserDescriptor Descriptor { get; } = new(id, "1.2.3", AnalyserKind.Model, new string('c', 64), "Fake chest X-ray model");
 
     public int Calls { get; private set; }
 

@@ -188,12 +188,15 @@ public sealed class AnalysisHandler(
         var timeout = options.AnalyserTimeout;
         using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         watchdog.CancelAfter(timeout);
+        var analysis = analyser.AnalyseAsync(subject, watchdog.Token);
         try
         {
-            return await analyser.AnalyseAsync(subject, watchdog.Token).WaitAsync(timeout, cancellationToken);
+            return await analysis.WaitAsync(timeout, cancellationToken);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || (ex is OperationCanceledException && watchdog.IsCancellationRequested)))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+            && ((ex is TimeoutException && !analysis.IsCompleted) || (ex is OperationCanceledException && watchdog.IsCancellationRequested)))
         {
+            // Only the watchdog's own timeout is reworded; an analyser's TimeoutException keeps its message.
             throw new TimeoutException($"Analyser {analyser.Descriptor.Id} {analyser.Descriptor.Version} did not finish within {timeout}.", ex);
         }
     }
