@@ -23,8 +23,17 @@ param entraApiAudience string = ''
 @description('Hospitals (tenants) that receive result events: one Service Bus subscription each, filtered on the tenantId application property.')
 param resultTenants array = []
 
-@description('Create the Event Grid subscription that feeds the inbox blob trigger. It needs the app deployed first (its blobs_extension key exists only then): azd sets this after the first deploy (see azure.yaml hooks).')
-param inboxEventsEnabled bool = false
+@description('Private endpoints for storage, Cosmos DB and Service Bus in a VNet the app joins; Cosmos DB refuses public traffic, storage and Service Bus admit only hospitalNetworks (ADR 0107).')
+param privateNetworking bool = false
+
+@description('CIDR ranges of the hospitals\' networks (inbox uploads, result subscriptions) when privateNetworking is on.')
+param hospitalNetworks array = []
+
+@description('Hospital uploaders of the inbox: { tenantId, principalId, principalType }; each may write only inbox/{tenantId}/ (ADR 0105).')
+param inboxWriters array = []
+
+@description('Days an original stays immutable (neither overwritten nor deleted, by anyone).')
+param originalsRetentionDays int = 3650
 
 @description('Maximum instances of the Flex Consumption app.')
 param maximumInstanceCount int = 100
@@ -57,6 +66,9 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     name: '${abbreviations.storageAccount}${resourceToken}'
+    privateNetworking: privateNetworking
+    hospitalNetworks: hospitalNetworks
+    originalsRetentionDays: originalsRetentionDays
   }
 }
 
@@ -67,6 +79,7 @@ module cosmos 'modules/cosmos.bicep' = {
     location: location
     tags: tags
     name: '${abbreviations.cosmosAccount}${resourceToken}'
+    privateNetworking: privateNetworking
   }
 }
 
@@ -78,6 +91,21 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     name: '${abbreviations.serviceBusNamespace}${resourceToken}'
     resultTenants: resultTenants
+    privateNetworking: privateNetworking
+    hospitalNetworks: hospitalNetworks
+  }
+}
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    name: '${abbreviations.virtualNetwork}${resourceToken}'
+    storageAccountId: storage.outputs.id
+    cosmosAccountId: cosmos.outputs.id
+    serviceBusNamespaceId: serviceBus.outputs.id
   }
 }
 
@@ -94,6 +122,7 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     maximumInstanceCount: maximumInstanceCount
+    virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
     appSettings: {
       // Identity-based host storage (no connection string): the runtime builds the endpoints from the account name.
       AzureWebJobsStorage__accountName: storage.outputs.name
@@ -126,21 +155,42 @@ module roles 'modules/roles.bicep' = {
     principalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.name
     cosmosAccountName: cosmos.outputs.name
+    cosmosDatabaseName: cosmos.outputs.databaseName
     serviceBusNamespaceName: serviceBus.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    inboxContainerName: storage.outputs.inboxContainerName
+    originalsContainerName: storage.outputs.originalsContainerName
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    hostContainerNames: storage.outputs.hostContainerNames
+    queueNames: [
+      storage.outputs.analyseQueueName
+      '${storage.outputs.analyseQueueName}-poison'
+      storage.outputs.inboxEventsQueueName
+      '${storage.outputs.inboxEventsQueueName}-poison'
+    ]
   }
 }
 
-module inboxEvents 'modules/inboxevents.bicep' = if (inboxEventsEnabled) {
+// No function key is involved any more, so the subscription is created with everything else (no post-deploy step).
+module inboxEvents 'modules/inboxevents.bicep' = {
   name: 'inboxevents'
   scope: resourceGroup
   params: {
     location: location
     tags: tags
     storageAccountName: storage.outputs.name
-    functionAppName: functionApp.outputs.name
     inboxContainerName: storage.outputs.inboxContainerName
-    ingestFunctionName: 'IngestInboxBlob'
+    inboxEventsQueueName: storage.outputs.inboxEventsQueueName
+  }
+}
+
+module inboxWriterRoles 'modules/inboxwriters.bicep' = {
+  name: 'inboxwriters'
+  scope: resourceGroup
+  params: {
+    storageAccountName: storage.outputs.name
+    inboxContainerName: storage.outputs.inboxContainerName
+    inboxWriters: inboxWriters
   }
 }
 

@@ -21,6 +21,8 @@ public static class FunctionsAppServices
         services.AddVnchApplication(configuration);
         services.AddVnchAzure(configuration);
         services.AddVnchEntraAuthentication(configuration);
+        services.AddSingleton<Ingestion.IInboxBlobs, Ingestion.BlobInboxBlobs>();
+        services.AddSingleton<Ingestion.IInboxBlobs, Ingestion.BlobInboxBlobs>();
         services.AddSingleton<IValidateOptions<WorkRetryOptions>>(new HostJsonRetryValidator(Path.Combine(AppContext.BaseDirectory, "host.json")));
         return services;
     }

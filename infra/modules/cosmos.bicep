@@ -4,6 +4,8 @@ param location string
 param tags object
 param name string
 param databaseName string = 'vnch'
+@description('Only the app uses Cosmos DB: with private networking it is reachable through its private endpoint only.')
+param privateNetworking bool = false
 
 // Hierarchical keys keep each hospital's data under one prefix (tenant-scoped queries stay in-prefix) while no logical
 // partition grows without bound: the patient bucket for studies, the study for FHIR records, the UTC day for audit.
@@ -46,7 +48,8 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
     capabilities: [ { name: 'EnableServerless' } ]
     disableLocalAuth: true
     minimalTlsVersion: 'Tls12'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    networkAclBypass: 'None'
   }
 }
 
@@ -78,6 +81,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
   }
 }]
 
+output id string = account.id
 output name string = account.name
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name

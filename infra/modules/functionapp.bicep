@@ -13,6 +13,8 @@ param maximumInstanceCount int
 param instanceMemoryMB int = 2048
 @description('Setting name to value.')
 param appSettings object
+@description('Subnet (delegated to Microsoft.App/environments) for outbound VNet integration; empty for none.')
+param virtualNetworkSubnetId string = ''
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -36,6 +38,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // With private networking all outbound traffic leaves through the VNet, where the data services' private
+    // endpoints are; without it, the app reaches them over their (firewalled) public endpoints.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     clientAffinityEnabled: false
     siteConfig: {
       minTlsVersion: '1.2'

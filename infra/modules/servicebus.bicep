@@ -8,14 +8,33 @@ param topicName string = 'study-results'
 @description('Objects { tenantId: string, subscriptionName: string }.')
 param resultTenants array
 
+@description('With private networking the app publishes through a private endpoint (Premium tier needed) and only the hospitals\' networks reach their subscriptions.')
+param privateNetworking bool = false
+
+@description('CIDR ranges (hospital networks) that may read result events when privateNetworking is on.')
+param hospitalNetworks array = []
+
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: name
   location: location
   tags: tags
-  sku: { name: 'Standard', tier: 'Standard' }
+  sku: privateNetworking ? { name: 'Premium', tier: 'Premium', capacity: 1 } : { name: 'Standard', tier: 'Standard' }
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+// Hospitals read their subscriptions from their own networks: with private networking only those ranges pass.
+resource networkRules 'Microsoft.ServiceBus/namespaces/networkRuleSets@2022-10-01-preview' = if (privateNetworking) {
+  parent: namespace
+  name: 'default'
+  properties: {
+    defaultAction: 'Deny'
+    publicNetworkAccess: 'Enabled'
+    trustedServiceAccessEnabled: false
+    ipRules: [for range in hospitalNetworks: { ipMask: range, action: 'Allow' }]
   }
 }
 
@@ -51,6 +70,7 @@ resource tenantFilters 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rul
   }
 }]
 
+output id string = namespace.id
 output name string = namespace.name
 // serviceBusEndpoint is https://<name>.servicebus.windows.net:443/; clients want the bare host name.
 output fullyQualifiedNamespace string = split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0]

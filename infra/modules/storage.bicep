@@ -3,14 +3,28 @@
 param location string
 param tags object
 param name string
+@description('Refuse traffic from the internet except the hospitals\' networks and trusted Azure services (Event Grid delivery); the app reaches storage through private endpoints (network.bicep).')
+param privateNetworking bool = false
+@description('CIDR ranges (hospital egress) allowed to write their inbox when privateNetworking is on.')
+param hospitalNetworks array = []
+@description('Days an original can be neither overwritten nor deleted (version-level immutability, WORM).')
+@minValue(1)
+param originalsRetentionDays int = 3650
 
 var inboxContainerName = 'inbox'
 var originalsContainerName = 'originals'
 var deploymentContainerName = 'app-package'
+// The Functions host's own containers (leases, timer schedules, keys): created here so that the app's identity needs
+// roles on these containers only, never the right to create containers in the account.
+var hostContainerNames = [ 'azure-webjobs-hosts', 'azure-webjobs-secrets' ]
+// Event Grid delivers the inbox's BlobCreated events here with its own identity (inboxevents.bicep); the ingest
+// function reads it (InboxEventFunction.Queue).
+var inboxEventsQueueName = 'inbox-events'
+var hospitalIpRules = [for range in hospitalNetworks: { value: range, action: 'Allow' }]
 // The Functions host moves a message to '<queue>-poison' after maxDequeueCount: the app's queue trigger binds to the
 // analyse queue name through the Vnch__Azure__AnalyseQueue setting (main.bicep), the poison queue follows from it.
 var analyseQueueName = 'analyse'
-var queueNames = [ analyseQueueName, '${analyseQueueName}-poison' ]
+var queueNames = [ analyseQueueName, '${analyseQueueName}-poison', inboxEventsQueueName, '${inboxEventsQueueName}-poison' ]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -25,7 +39,17 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    // Hospitals upload to the inbox from their own networks, so the account keeps a public endpoint; with private
+    // networking its firewall admits only those networks and trusted Azure services (Event Grid's managed-identity
+    // delivery), and the app's own traffic goes through the private endpoints.
     publicNetworkAccess: 'Enabled'
+    networkAcls: privateNetworking
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'AzureServices'
+          ipRules: hospitalIpRules
+        }
+      : { defaultAction: 'Allow', bypass: 'AzureServices' }
   }
 }
 
@@ -33,17 +57,39 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   parent: account
   name: 'default'
   properties: {
-    // Originals are evidence: soft delete protects them from an accidental delete.
+    // Originals are evidence: soft delete protects them from an accidental delete, versioning keeps every write, and
+    // the originals container's immutability policy (below) forbids overwriting or deleting them at all.
+    isVersioningEnabled: true
     deleteRetentionPolicy: { enabled: true, days: 30 }
     containerDeleteRetentionPolicy: { enabled: true, days: 30 }
   }
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for container in [ inboxContainerName, originalsContainerName, deploymentContainerName ]: {
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for container in concat([ inboxContainerName, deploymentContainerName ], hostContainerNames): {
   parent: blobService
   name: container
   properties: { publicAccess: 'None' }
 }]
+
+// Write once, read many: the app creates an original (If-None-Match: *) and nobody, the app included, can overwrite
+// or delete it during the retention period.
+resource originals 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: originalsContainerName
+  properties: {
+    publicAccess: 'None'
+    immutableStorageWithVersioning: { enabled: true }
+  }
+}
+
+resource originalsImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+  parent: originals
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: originalsRetentionDays
+    allowProtectedAppendWrites: false
+  }
+}
 
 // The inbox is a drop zone: once ingested, every file is kept in originals, so inbox copies expire after a week.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
@@ -58,7 +104,10 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
           type: 'Lifecycle'
           definition: {
             filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ '${inboxContainerName}/' ] }
-            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 7 } } }
+            actions: {
+              baseBlob: { delete: { daysAfterModificationGreaterThan: 7 } }
+              version: { delete: { daysAfterCreationGreaterThan: 7 } }
+            }
           }
         }
       ]
@@ -76,6 +125,7 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-
   name: queue
 }]
 
+output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output queueEndpoint string = account.properties.primaryEndpoints.queue
@@ -83,3 +133,5 @@ output inboxContainerName string = inboxContainerName
 output originalsContainerName string = originalsContainerName
 output deploymentContainerName string = deploymentContainerName
 output analyseQueueName string = analyseQueueName
+output inboxEventsQueueName string = inboxEventsQueueName
+output hostContainerNames array = hostContainerNames

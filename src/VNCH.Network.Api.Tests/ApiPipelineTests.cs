@@ -15,14 +15,14 @@ public sealed class ApiPipelineTests
     {
         Id = TenantId.Parse("hosp-a"),
         Name = "A",
-        Mappings = [new(TenantMappingKind.EntraTenant, "tid-a"), new(TenantMappingKind.HospitalClaim, "hosp-a")],
+        Mappings = [TenantMapping.EntraGroup("tid-a", "group-a"), new(TenantMappingKind.HospitalClaim, "hosp-a")],
     };
 
     private static readonly Tenant HospitalB = new()
     {
         Id = TenantId.Parse("hosp-b"),
         Name = "B",
-        Mappings = [new(TenantMappingKind.EntraTenant, "tid-shared"), new(TenantMappingKind.ClientApplication, "app-b")],
+        Mappings = [TenantMapping.EntraAppRole("tid-shared", "Hospital.hosp-b")],
     };
 
     private readonly InMemoryAuditSink audit = new();
@@ -37,7 +37,7 @@ public sealed class ApiPipelineTests
     private async Task<int> InvokeAsync(ApiRoute route, params Claim[] claims)
     {
         var services = new ServiceCollection()
-            .AddSingleton<ITenantDirectory>(new InMemoryTenantDirectory(HospitalA, HospitalB, HospitalB with { Id = TenantId.Parse("hosp-c"), Mappings = [new(TenantMappingKind.EntraTenant, "tid-shared")] }))
+            .AddSingleton<ITenantDirectory>(new InMemoryTenantDirectory(HospitalA, HospitalB, HospitalB with { Id = TenantId.Parse("hosp-c"), Mappings = [TenantMapping.EntraAppRole("tid-shared", "Hospital.hosp-b")] }))
             .AddSingleton<IAuditSink>(audit)
             .AddSingleton(TimeProvider.System)
             .AddLogging()
@@ -75,13 +75,13 @@ public sealed class ApiPipelineTests
     }
 
     [Fact]
-    public async Task Entra_tenant_client_app_and_hospital_claims_each_resolve_one_tenant()
+    public async Task Entra_group_and_local_hospital_claims_each_resolve_one_tenant()
     {
         var route = Route(Roles.StudiesRead);
-        Assert.Equal(200, await InvokeAsync(route, new Claim("sub", "u1"), new Claim("roles", Roles.StudiesRead), new Claim("tid", "tid-a")));
+        Assert.Equal(200, await InvokeAsync(route, new Claim("sub", "u1"), new Claim("roles", Roles.StudiesRead), new Claim("tid", "tid-a"), new Claim("groups", "group-a")));
         Assert.Equal("hosp-a", seen!.Tenant.Value);
-        Assert.Equal(200, await InvokeAsync(route, new Claim("azp", "app-b"), new Claim("roles", Roles.StudiesRead)));
-        Assert.Equal("hosp-b", seen!.Tenant.Value);
+        Assert.Equal(200, await InvokeAsync(route, new Claim("azp", "app-b"), new Claim("roles", Roles.StudiesRead), new Claim("vnch_tenant", "hosp-a")));
+        Assert.Equal("hosp-a", seen!.Tenant.Value);
         Assert.Equal("app-b", seen.Subject);
     }
 
@@ -90,6 +90,6 @@ public sealed class ApiPipelineTests
     {
         var route = Route(Roles.StudiesRead);
         Assert.Equal(403, await InvokeAsync(route, new Claim("sub", "u1"), new Claim("roles", Roles.StudiesRead), new Claim("tid", "tid-unknown")));
-        Assert.Equal(403, await InvokeAsync(route, new Claim("sub", "u1"), new Claim("roles", Roles.StudiesRead), new Claim("tid", "tid-shared")));
+        Assert.Equal(403, await InvokeAsync(route, new Claim("sub", "u1"), new Claim("roles", Roles.StudiesRead), new Claim("tid", "tid-shared"), new Claim("roles", "Hospital.hosp-b")));
     }
 }

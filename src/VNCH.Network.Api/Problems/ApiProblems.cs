@@ -36,6 +36,17 @@ public static class ApiProblems
     public static IResult InvalidRequest(string detail) =>
         Problem(StatusCodes.Status400BadRequest, "invalid-request", "Invalid request", detail);
 
+    /// <summary>Seconds an uploader waits before retrying when storage is full or unavailable (503 Retry-After).</summary>
+    public const int StorageRetryAfterSeconds = 30;
+
+    /// <summary>503 with Retry-After: the store is full or unavailable; retrying the whole request is safe (idempotent ingest).</summary>
+    public static IResult StorageUnavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = StorageRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage unavailable",
+            "The upload could not be recorded because storage is full or unavailable. Retry after the Retry-After delay; documents already stored are answered as duplicates.");
+    }
+
     public static IResult Problem(int status, string slug, string title, string detail) =>
         Results.Problem(new ProblemDetails
         {

@@ -61,7 +61,11 @@ public static class ApiPipeline
         new(
             First(user, "tid", "http://schemas.microsoft.com/identity/claims/tenantid"),
             First(user, "azp", "appid"),
-            First(user, "vnch_tenant"));
+            First(user, "vnch_tenant"))
+        {
+            Groups = user.Claims.Where(c => c.Type == "groups" && !string.IsNullOrWhiteSpace(c.Value)).Select(c => c.Value).ToList(),
+            Roles = RolesOf(user),
+        };
 
     public static IReadOnlySet<string> RolesOf(ClaimsPrincipal user) =>
         user.Claims.Where(c => c.Type is "roles" or "role" or ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);

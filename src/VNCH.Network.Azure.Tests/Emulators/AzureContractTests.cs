@@ -112,3 +112,15 @@ public sealed class CosmosDicomIndexContract(EmulatorFixture emulators) : DicomI
 
     protected override Core.Features.DicomWeb.IDicomIndex CreateIndex() => index;
 }
+
+[Collection(EmulatorCollection.Name)]
+public sealed class CosmosConcurrentIngestionContract(EmulatorFixture emulators) : ConcurrentIngestionContractTests, IAsyncLifetime
+{
+    private IStudyStore store = null!;
+
+    public async Task InitializeAsync() => store = new CosmosStudyStore(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Studies), FreshCosmos.Keys);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override IStudyStore CreateStore() => store;
+}

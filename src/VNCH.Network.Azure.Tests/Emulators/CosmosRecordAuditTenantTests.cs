@@ -78,11 +78,13 @@ public sealed class CosmosTenantDirectoryTests(EmulatorFixture emulators)
 {
     private readonly ITenantDirectory directory = emulators.Get<ITenantDirectory>();
 
+    private const string Directory = "11111111-2222-3333-4444-555555555555";
+
     [Fact]
     public async Task Upserts_reads_lists_and_resolves_tenants()
     {
-        var a = new Tenant { Id = TestStudies.NewTenant(), Name = "Children's Hospital 1", Mappings = [new(TenantMappingKind.EntraTenant, Guid.NewGuid().ToString())] };
-        var b = new Tenant { Id = TestStudies.NewTenant(), Name = "Children's Hospital 2", Mappings = [new(TenantMappingKind.ClientApplication, Guid.NewGuid().ToString())] };
+        var a = new Tenant { Id = TestStudies.NewTenant(), Name = "Children's Hospital 1", Mappings = [TenantMapping.EntraGroup(Directory, Guid.NewGuid().ToString())] };
+        var b = new Tenant { Id = TestStudies.NewTenant(), Name = "Children's Hospital 2", Mappings = [TenantMapping.EntraAppRole(Directory, "Hospital.two")] };
         await directory.UpsertAsync(a, CancellationToken.None);
         await directory.UpsertAsync(b, CancellationToken.None);
         var renamed = a with { Name = "National Children's Hospital" };
@@ -96,8 +98,8 @@ public sealed class CosmosTenantDirectoryTests(EmulatorFixture emulators)
         Assert.Single(listed, t => t.Id == a.Id);
         Assert.Single(listed, t => t.Id == b.Id);
 
-        var resolved = await directory.ResolveAsync(new PrincipalClaims(a.Mappings[0].Value, null, null), CancellationToken.None);
+        var resolved = await directory.ResolveAsync(new PrincipalClaims(Directory, null, null) { Groups = [a.Mappings[0].Value.Split('/')[1]] }, CancellationToken.None);
         Assert.Equal(a.Id, resolved.Tenant!.Id);
-        Assert.Equal(TenantResolutionStatus.NotMapped, (await directory.ResolveAsync(new PrincipalClaims(Guid.NewGuid().ToString(), null, null), CancellationToken.None)).Status);
+        Assert.Equal(TenantResolutionStatus.NotMapped, (await directory.ResolveAsync(new PrincipalClaims(Directory, null, null), CancellationToken.None)).Status);
     }
 }

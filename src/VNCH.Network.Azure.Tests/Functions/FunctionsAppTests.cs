@@ -34,10 +34,13 @@ public sealed class FunctionsAppTests
     {
         Id = TenantId.Parse("vnch-children-1"),
         Name = "Children's Hospital 1",
-        Mappings = [new(TenantMappingKind.EntraTenant, "11111111-2222-3333-4444-555555555555")],
+        Mappings = [TenantMapping.EntraAppRole(Directory, "Hospital.vnch-children-1")],
     };
 
+    private const string Directory = "11111111-2222-3333-4444-555555555555";
+
     private readonly InMemoryStudyStore studies = new();
+    private readonly FakeInboxBlobs inboxBlobs = new();
     private readonly InMemoryOriginalStore originals = new();
     private readonly InMemoryAuditSink audit = new();
     private readonly InMemoryWorkQueue queue = new(TimeProvider.System);
@@ -62,7 +65,7 @@ public sealed class FunctionsAppTests
         collection.AddSingleton<Core.Features.Records.IRecordStore>(new InMemoryRecordStore());
         collection.AddSingleton<ITenantDirectory>(new InMemoryTenantDirectory(Hospital));
         collection.AddSingleton<IDicomIndex>(dicomIndex);
-        collection.AddTransient<InboxBlobFunction>().AddTransient<AnalyseQueueFunctions>().AddTransient<RequeueStalledFunction>();
+        collection.AddSingleton<IInboxBlobs>(inboxBlobs).AddTransient<InboxEventFunction>().AddTransient<AnalyseQueueFunctions>().AddTransient<RequeueStalledFunction>();
         if (analyser is not null)
         {
             collection.AddSingleton(analyser);
@@ -99,7 +102,7 @@ public sealed class FunctionsAppTests
             .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetMethods().Any(m => m.IsDefined(typeof(FunctionAttribute), inherit: false)))
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .ToList();
-        Assert.Equal([typeof(AnalyseQueueFunctions), typeof(InboxBlobFunction), typeof(RequeueStalledFunction)], triggers);
+        Assert.Equal([typeof(AnalyseQueueFunctions), typeof(InboxEventFunction), typeof(RequeueStalledFunction)], triggers);
         foreach (var trigger in triggers)
         {
             _ = ActivatorUtilities.CreateInstance(provider, trigger);
@@ -203,7 +206,8 @@ public sealed class FunctionsAppTests
     [Fact]
     public async Task An_inbox_file_under_an_unknown_tenant_is_refused_and_audited()
     {
-        await services.GetRequiredService<InboxBlobFunction>().Run(new MemoryStream([1, 2, 3]), "no-such-hospital", "a.dcm", new TestFunctionContext());
+        inboxBlobs.Files["no-such-hospital/a.dcm"] = [1, 2, 3];
+        await services.GetRequiredService<InboxEventFunction>().Run(InboxEvent("no-such-hospital/a.dcm"), new TestFunctionContext());
 
         Assert.Equal(0, originals.PutCount);
         var record = Assert.Single(audit.All);
@@ -215,7 +219,8 @@ public sealed class FunctionsAppTests
     [Fact]
     public async Task An_inbox_file_under_a_known_tenant_goes_through_ingestion_and_is_kept()
     {
-        await services.GetRequiredService<InboxBlobFunction>().Run(new MemoryStream("not a study"u8.ToArray()), Hospital.Id.Value, "notes.txt", new TestFunctionContext());
+        inboxBlobs.Files[$"{Hospital.Id}/notes.txt"] = "not a study"u8.ToArray();
+        await services.GetRequiredService<InboxEventFunction>().Run(InboxEvent($"{Hospital.Id}/notes.txt"), new TestFunctionContext());
 
         Assert.Equal(1, originals.PutCount);
         var ingest = Assert.Single(audit.All, r => r.Action == "study.ingest");
@@ -248,7 +253,7 @@ public sealed class FunctionsAppTests
         await studies.SaveAsync(StudyStoreContractTests.NewStudy(Hospital.Id, "mine"), CancellationToken.None);
         await studies.SaveAsync(StudyStoreContractTests.NewStudy(TenantId.Parse("vnch-children-2"), "theirs"), CancellationToken.None);
         var reader = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim("sub", "doctor-1"), new Claim("tid", Hospital.Mappings[0].Value), new Claim("roles", Roles.StudiesRead)], "Bearer"));
+            [new Claim("sub", "doctor-1"), new Claim("tid", Directory), new Claim("roles", "Hospital.vnch-children-1"), new Claim("roles", Roles.StudiesRead)], "Bearer"));
 
         var mine = Context(reader, ("id", "mine"));
         await Execute(await HttpApiFunctions.GetStudy(mine.Request), mine);
@@ -267,7 +272,8 @@ public sealed class FunctionsAppTests
         using var file = new MemoryStream();
         Dicom.DicomWriter.Write(file, entry);
         var bytes = file.ToArray();
-        await services.GetRequiredService<InboxBlobFunction>().Run(new MemoryStream(bytes), Hospital.Id.Value, "a.dcm", new TestFunctionContext());
+        inboxBlobs.Files[$"{Hospital.Id}/a.dcm"] = bytes;
+        await services.GetRequiredService<InboxEventFunction>().Run(InboxEvent($"{Hospital.Id}/a.dcm"), new TestFunctionContext());
         var reader = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim("sub", "doctor-1"), new Claim("tid", Hospital.Mappings[0].Value), new Claim("roles", Roles.StudiesRead)], "Bearer"));
 
@@ -340,5 +346,29 @@ public sealed class FunctionsAppTests
     private sealed class TestBindingContext(IReadOnlyDictionary<string, object?> data) : BindingContext
     {
         public override IReadOnlyDictionary<string, object?> BindingData => data;
+    }
+
+    /// <summary>An Event Grid BlobCreated event as the system topic writes it into the inbox-events queue.</summary>
+    private static string InboxEvent(string path) =>
+        System.Text.Json.JsonSerializer.Serialize(new { id = Guid.NewGuid(), eventType = InboxEvents.BlobCreated, subject = InboxEvents.SubjectPrefix + path, data = new { } });
+
+    [Fact]
+    public async Task Inbox_events_that_are_not_a_blob_created_in_the_inbox_are_ignored()
+    {
+        inboxBlobs.Files[$"{Hospital.Id}/x.dcm"] = [1, 2, 3];
+        var function = services.GetRequiredService<InboxEventFunction>();
+        await function.Run("not json", new TestFunctionContext());
+        await function.Run(System.Text.Json.JsonSerializer.Serialize(new { eventType = "Microsoft.Storage.BlobDeleted", subject = InboxEvents.SubjectPrefix + $"{Hospital.Id}/x.dcm" }), new TestFunctionContext());
+        await function.Run(System.Text.Json.JsonSerializer.Serialize(new { eventType = InboxEvents.BlobCreated, subject = $"/blobServices/default/containers/originals/blobs/{Hospital.Id}/x.dcm" }), new TestFunctionContext());
+
+        Assert.Equal(0, originals.PutCount);
+    }
+
+    private sealed class FakeInboxBlobs : IInboxBlobs
+    {
+        public Dictionary<string, byte[]> Files { get; } = [];
+
+        public Task<Stream?> OpenAsync(string path, CancellationToken cancellationToken) =>
+            Task.FromResult<Stream?>(Files.TryGetValue(path, out var bytes) ? new MemoryStream(bytes) : null);
     }
 }

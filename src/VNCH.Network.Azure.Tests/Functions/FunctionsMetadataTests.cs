@@ -77,14 +77,15 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void The_inbox_blob_trigger_takes_the_tenant_from_the_folder_and_uses_event_grid()
+    public void The_inbox_trigger_reads_the_queue_event_grid_delivers_into_with_its_identity()
     {
-        var blob = Trigger(Functions.Single(f => (string)f["name"]! == "IngestInboxBlob"));
-        Assert.Equal("blobTrigger", (string)blob["type"]!);
-        Assert.Equal("inbox/{tenant}/{name}", (string)blob["path"]!);
-        Assert.Equal("EventGrid", (string)blob["source"]!);
-        // The Bicep Event Grid subscription targets this function by name.
-        Assert.Contains("ingestFunctionName: 'IngestInboxBlob'", File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "infra", "main.bicep")), StringComparison.Ordinal);
+        var queue = Trigger(Functions.Single(f => (string)f["name"]! == "IngestInboxEvent"));
+        Assert.Equal("queueTrigger", (string)queue["type"]!);
+        Assert.Equal(VNCH.Network.Functions.Ingestion.InboxEventFunction.Queue, (string)queue["queueName"]!);
+        // The Bicep Event Grid subscription delivers into this queue (and no blob trigger webhook with a key exists).
+        Assert.Contains($"inboxEventsQueueName = '{VNCH.Network.Functions.Ingestion.InboxEventFunction.Queue}'",
+            File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "infra", "modules", "storage.bicep")), StringComparison.Ordinal);
+        Assert.DoesNotContain(Functions, f => (string)Trigger(f)["type"]! == "blobTrigger");
     }
 
     [Fact]

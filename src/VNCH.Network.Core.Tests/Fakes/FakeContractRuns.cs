@@ -47,3 +47,8 @@ public sealed class InMemoryDicomIndexContract : DicomIndexContractTests
 {
     protected override Core.Features.DicomWeb.IDicomIndex CreateIndex() => new InMemoryDicomIndex();
 }
+
+public sealed class InMemoryConcurrentIngestionContract : ConcurrentIngestionContractTests
+{
+    protected override IStudyStore CreateStore() => new InMemoryStudyStore();
+}

@@ -18,10 +18,15 @@ public sealed class Pipeline
     public static readonly TenantId TenantB = TenantId.Parse("hosp-b");
 
     public Pipeline(params IAnalyser[] analysers)
+        : this(new AnalysisOptions(), analysers)
+    {
+    }
+
+    public Pipeline(AnalysisOptions analysis, params IAnalyser[] analysers)
     {
         Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance, DicomIndex);
         Analysis = new AnalysisHandler(Studies, Originals, Records, new AnalyserRegistry(analysers), Events, Audit,
-            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, NullLogger<AnalysisHandler>.Instance);
+            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, NullLogger<AnalysisHandler>.Instance, Options.Create(analysis));
         Queries = new StudyQueries(Studies, Records, Audit, Time);
     }
 
@@ -84,9 +89,9 @@ public sealed class Pipeline
 }
 
 /// <summary>A scriptable analyser for handler tests.</summary>
-public sealed class FakeAnalyser(Func<AnalysisSubject, AnalyserResult>? analyse = null, Func<AnalysisSubject, bool>? appliesTo = null) : IAnalyser
+public sealed class FakeAnalyser(Func<AnalysisSubject, AnalyserResult>? analyse = null, Func<AnalysisSubject, bool>? appliesTo = null, string id = "fake-cxr") : IAnalyser
 {
-    public AnalyserDescriptor Descriptor { get; } = new("fake-cxr", "1.2.3", AnalyserKind.Model, new string('c', 64), "Fake chest X-ray model");
+    public AnalyserDescriptor Descriptor { get; } = new(id, "1.2.3", AnalyserKind.Model, new string('c', 64), "Fake chest X-ray model");
 
     public int Calls { get; private set; }
 

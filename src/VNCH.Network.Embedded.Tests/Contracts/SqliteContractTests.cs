@@ -95,3 +95,16 @@ public sealed class SqliteDicomIndexContract : DicomIndexContractTests, IDisposa
         directory.Dispose();
     }
 }
+
+public sealed class SqliteConcurrentIngestionContract : ConcurrentIngestionContractTests, IDisposable
+{
+    private readonly TempDirectory directory = new("vnch-concurrent");
+
+    protected override IStudyStore CreateStore() => new SqliteStudyStore(new SqliteDatabase(new DataFolder(directory.Path)));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        directory.Dispose();
+    }
+}

@@ -27,14 +27,15 @@ public sealed class JsonTenantDirectoryTests : SqliteFixture
     public async Task Resolution_needs_exactly_one_matching_tenant()
     {
         var directory = new JsonTenantDirectory(Folder);
-        await directory.UpsertAsync(Hospital("hosp-a", new TenantMapping(TenantMappingKind.EntraTenant, "tid-shared"), new TenantMapping(TenantMappingKind.HospitalClaim, "hosp-a")), CancellationToken.None);
-        await directory.UpsertAsync(Hospital("hosp-b", new TenantMapping(TenantMappingKind.EntraTenant, "tid-shared"), new TenantMapping(TenantMappingKind.ClientApplication, "app-b")), CancellationToken.None);
+        await directory.UpsertAsync(Hospital("hosp-a", TenantMapping.EntraGroup("tid-shared", "group-a"), new TenantMapping(TenantMappingKind.HospitalClaim, "hosp-a")), CancellationToken.None);
+        await directory.UpsertAsync(Hospital("hosp-b", TenantMapping.EntraGroup("tid-shared", "group-b"), TenantMapping.EntraAppRole("tid-shared", "Hospital.hosp-b")), CancellationToken.None);
 
         var byClaim = await directory.ResolveAsync(new PrincipalClaims(null, null, "hosp-a"), CancellationToken.None);
         Assert.Equal(TenantResolutionStatus.Resolved, byClaim.Status);
         Assert.Equal("hosp-a", byClaim.Tenant!.Id.Value);
-        Assert.Equal("hosp-b", (await directory.ResolveAsync(new PrincipalClaims(null, "app-b", null), CancellationToken.None)).Tenant!.Id.Value);
-        Assert.Equal(TenantResolutionStatus.Ambiguous, (await directory.ResolveAsync(new PrincipalClaims("tid-shared", null, null), CancellationToken.None)).Status);
+        Assert.Equal("hosp-b", (await directory.ResolveAsync(new PrincipalClaims("tid-shared", null, null) { Roles = ["Hospital.hosp-b"] }, CancellationToken.None)).Tenant!.Id.Value);
+        Assert.Equal(TenantResolutionStatus.Ambiguous, (await directory.ResolveAsync(new PrincipalClaims("tid-shared", null, null) { Groups = ["group-a", "group-b"] }, CancellationToken.None)).Status);
+        Assert.Equal(TenantResolutionStatus.NotMapped, (await directory.ResolveAsync(new PrincipalClaims("tid-shared", null, null), CancellationToken.None)).Status);
         Assert.Equal(TenantResolutionStatus.NotMapped, (await directory.ResolveAsync(new PrincipalClaims("other", "other", "hosp-c"), CancellationToken.None)).Status);
     }
 }

@@ -90,20 +90,6 @@ public sealed class MixedStudyFolder : IDisposable
         File.WriteAllBytes(path, content);
     }
 
-    private static byte[] SyntheticInstance(int group, int index)
-    {
-        var dataset = new DicomDataset()
-            .Add(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7")
-            .Add(DicomTags.SOPInstanceUID, DicomUid.FromName($"vnch-upload-test/instance/{index}"))
-            .Add(DicomTags.StudyInstanceUID, DicomUid.FromName($"vnch-upload-test/study/{group}"))
-            .Add(DicomTags.SeriesInstanceUID, DicomUid.FromName($"vnch-upload-test/series/{group}"))
-            .Add(DicomTags.Modality, "OT")
-            .Add(DicomTags.PatientID, $"UPL{group:D4}")
-            .Add(DicomTags.PatientName, $"Trần^Bảo {group}")
-            .Add(DicomTags.StudyDate, new DateOnly(2026, 11, 1).AddDays(group % 28))
-            .Add(DicomTags.InstanceNumber, index % 10 + 1);
-        using var stream = new MemoryStream();
-        DicomWriter.Write(stream, dataset);
-        return stream.ToArray();
-    }
+    private static byte[] SyntheticInstance(int group, int index) =>
+        Faults.SyntheticInstances.Create("vnch-upload-test", group, index, patientId: $"UPL{group:D4}", patientName: $"Trần^Bảo {group}");
 }

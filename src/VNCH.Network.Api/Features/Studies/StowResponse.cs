@@ -41,6 +41,12 @@ public static class StowResponse
 
     public static IResult Create(ApiRequestContext context, IReadOnlyList<IngestOutcome> outcomes)
     {
+        if (outcomes.Any(o => o.ReasonCode == IngestReasons.OutOfResources))
+        {
+            // Transient, not the document's fault: the client retries the whole request (ingest is idempotent).
+            return Problems.ApiProblems.StorageUnavailable(context.Http);
+        }
+
         var status = StatusCode(outcomes);
         var studyIds = outcomes.Where(o => o.Status != IngestStatus.Failed && o.StudyId is not null).Select(o => o.StudyId!).Distinct().ToList();
         if (studyIds.Count == 1)

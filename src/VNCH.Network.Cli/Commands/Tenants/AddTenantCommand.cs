@@ -20,12 +20,16 @@ public sealed class AddTenantCommand : AsyncCommand<AddTenantCommand.Settings>
         public string? Name { get; init; }
 
         [CommandOption("--entra-tenant <TID>")]
-        [Description("Entra ID directory (tid claim) whose callers act for this hospital.")]
-        public string[] EntraTenants { get; init; } = [];
+        [Description("Entra ID directory (tid) in which the --entra-group/--entra-app-role assignments are made. Alone it maps no one (ADR 0105).")]
+        public string? EntraTenant { get; init; }
 
-        [CommandOption("--client-app <APPID>")]
-        [Description("Client application id (azp/appid claim) acting for this hospital.")]
-        public string[] ClientApps { get; init; } = [];
+        [CommandOption("--entra-group <OBJECT-ID>")]
+        [Description("Entra security group whose members act for this hospital (groups claim; repeatable).")]
+        public string[] EntraGroups { get; init; } = [];
+
+        [CommandOption("--entra-app-role <VALUE>")]
+        [Description("App role an administrator assigns to this hospital's users and apps, e.g. Hospital.<tenant-id> (roles claim; repeatable).")]
+        public string[] EntraAppRoles { get; init; } = [];
 
         [CommandOption("--kind <KIND>")]
         [Description("hospital (default) or association (reports only, never a study).")]
@@ -46,7 +50,16 @@ public sealed class AddTenantCommand : AsyncCommand<AddTenantCommand.Settings>
                     ? ValidationResult.Error("--name is required.")
                     : !TenantKinds.TryParse(Kind, out _)
                         ? ValidationResult.Error($"--kind must be hospital or association, not '{Kind}'.")
-                        : ValidationResult.Success();
+                        : ValidateEntra();
+
+        // A directory alone (every caller in it has its tid) or a group/role without its directory would map callers
+        // the hospital never chose, so both are refused (ADR 0105).
+        private ValidationResult ValidateEntra() =>
+            string.IsNullOrWhiteSpace(EntraTenant) != (EntraGroups.Length == 0 && EntraAppRoles.Length == 0)
+                ? ValidationResult.Error("--entra-tenant and at least one --entra-group or --entra-app-role go together (a directory alone maps no one).")
+                : EntraTenant?.Contains('/', StringComparison.Ordinal) == true || EntraGroups.Concat(EntraAppRoles).Any(string.IsNullOrWhiteSpace)
+                    ? ValidationResult.Error("--entra-tenant, --entra-group and --entra-app-role need plain, non-empty values.")
+                    : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -57,8 +70,8 @@ public sealed class AddTenantCommand : AsyncCommand<AddTenantCommand.Settings>
 
         // The vnch_tenant claim of local tokens always maps; Entra mappings are added on request.
         var mappings = new List<TenantMapping> { new(TenantMappingKind.HospitalClaim, id.Value) };
-        mappings.AddRange(settings.EntraTenants.Select(t => new TenantMapping(TenantMappingKind.EntraTenant, t)));
-        mappings.AddRange(settings.ClientApps.Select(a => new TenantMapping(TenantMappingKind.ClientApplication, a)));
+        mappings.AddRange(settings.EntraGroups.Select(g => TenantMapping.EntraGroup(settings.EntraTenant!, g)));
+        mappings.AddRange(settings.EntraAppRoles.Select(r => TenantMapping.EntraAppRole(settings.EntraTenant!, r)));
         TenantKinds.TryParse(settings.Kind, out var kind);
         await directory.UpsertAsync(new Tenant
         {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Records;
@@ -22,8 +24,11 @@ public sealed class AnalysisHandler(
     IAuditSink audit,
     WorkRetryPolicy retry,
     TimeProvider time,
-    ILogger<AnalysisHandler> logger)
+    ILogger<AnalysisHandler> logger,
+    IOptions<AnalysisOptions>? analysisOptions = null)
 {
+    private readonly AnalysisOptions options = analysisOptions?.Value ?? new AnalysisOptions();
+
     public const string Actor = "system:analysis";
 
     /// <summary>
@@ -42,6 +47,21 @@ public sealed class AnalysisHandler(
         {
             // New instances arrived while analysing: the study is queued again and that delivery redoes it.
             return WorkDisposition.Done;
+        }
+        catch (InvalidAnalyserResultException ex)
+        {
+            // The same input gives the same NaN: retrying cannot help, so the study fails now, with the reason.
+            logger.LogError("Analysis of {Tenant}/{Study} produced an invalid result: {Reason}", item.Tenant, item.StudyId, ex.Message);
+            try
+            {
+                await MarkFailedAsync(item, IngestReasons.InvalidAnalyserResult, ex.Message, cancellationToken);
+                return WorkDisposition.Done;
+            }
+            catch (Exception markEx) when (markEx is not OperationCanceledException)
+            {
+                logger.LogError(markEx, "Could not mark {Tenant}/{Study} failed; the item stays in the queue", item.Tenant, item.StudyId);
+                return new WorkDisposition.Retry(retry.Backoff(attempt), ex.Message);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -71,7 +91,10 @@ public sealed class AnalysisHandler(
     /// Marks the study failed with the reason, unless it is already final. Called for an item poisoned here, and by
     /// a host for one its queue poisoned by itself (a worker that died on every delivery).
     /// </summary>
-    public async Task MarkFailedAsync(AnalyseStudy item, string reason, CancellationToken cancellationToken)
+    public Task MarkFailedAsync(AnalyseStudy item, string reason, CancellationToken cancellationToken) =>
+        MarkFailedAsync(item, IngestReasons.ProcessingFailure, reason, cancellationToken);
+
+    private async Task MarkFailedAsync(AnalyseStudy item, string reasonCode, string reason, CancellationToken cancellationToken)
     {
         var failedNow = false;
         var study = await studies.UpdateAsync(item.Tenant, item.StudyId, current =>
@@ -82,7 +105,7 @@ public sealed class AnalysisHandler(
                 return null;
             }
 
-            current!.Fail(time.GetUtcNow(), new StatusReason(IngestReasons.ProcessingFailure, reason));
+            current!.Fail(time.GetUtcNow(), new StatusReason(reasonCode, reason));
             return current;
         }, cancellationToken);
         if (failedNow && study is not null)
@@ -144,11 +167,57 @@ public sealed class AnalysisHandler(
         {
             // Timed here and only here, for every analyser alike.
             var started = Stopwatch.GetTimestamp();
-            var result = await analyser.AnalyseAsync(subject, cancellationToken);
+            var result = await RunWithinTimeoutAsync(analyser, subject, cancellationToken);
+            if (NonFinite(result) is { } invalid)
+            {
+                throw new InvalidAnalyserResultException($"Analyser {analyser.Descriptor.Id} {analyser.Descriptor.Version} returned an invalid result: {invalid}.");
+            }
+
             analyses.Add(new AnalysisRecord(analyser.Descriptor, result with { Duration = Stopwatch.GetElapsedTime(started) }, time.GetUtcNow()));
         }
 
         return new AnalysisOutcome(StudyStatus.Completed, null, analyses);
+    }
+
+    /// <summary>
+    /// The analyser's token is cancelled at the timeout and the wait ends then too, so one that ignores its token is
+    /// abandoned instead of holding the worker. Timed by the wall clock: a hung analyser hangs in real time.
+    /// </summary>
+    private async Task<AnalyserResult> RunWithinTimeoutAsync(IAnalyser analyser, AnalysisSubject subject, CancellationToken cancellationToken)
+    {
+        var timeout = options.AnalyserTimeout;
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        watchdog.CancelAfter(timeout);
+        var analysis = analyser.AnalyseAsync(subject, watchdog.Token);
+        try
+        {
+            return await analysis.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+            && ((ex is TimeoutException && !analysis.IsCompleted) || (ex is OperationCanceledException && watchdog.IsCancellationRequested)))
+        {
+            // Only the watchdog's own timeout is reworded; an analyser's TimeoutException keeps its message.
+            throw new TimeoutException($"Analyser {analyser.Descriptor.Id} {analyser.Descriptor.Version} did not finish within {timeout}.", ex);
+        }
+    }
+
+    /// <summary>What in a result is not a finite number (NaN or infinity), or null when all are.</summary>
+    private static string? NonFinite(AnalyserResult result)
+    {
+        static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
+        foreach (var (label, score) in result.Scores.Where(s => !double.IsFinite(s.Value)))
+        {
+            return $"score '{label}' is {Show(score)}";
+        }
+
+        if (result.Threshold is { } threshold && !double.IsFinite(threshold))
+        {
+            return $"threshold is {Show(threshold)}";
+        }
+
+        return result.Findings.FirstOrDefault(f => f.Value is ScoreValue s && !double.IsFinite(s.Value)) is { Value: ScoreValue bad } finding
+            ? $"finding {finding.Code.System}|{finding.Code.Code} is {Show(bad.Value)}"
+            : null;
     }
 
     private async Task FinishAsync(Study study, AnalysisOutcome outcome, string correlationId, CancellationToken cancellationToken)
@@ -207,3 +276,6 @@ public sealed class AnalysisHandler(
 
 /// <summary>Where a run of the analysers leaves the study.</summary>
 internal sealed record AnalysisOutcome(StudyStatus Status, StatusReason? Reason, List<AnalysisRecord> Analyses);
+
+/// <summary>An analyser's result holds a number that is not finite; deterministic, so never retried.</summary>
+internal sealed class InvalidAnalyserResultException(string message) : Exception(message);

@@ -14,6 +14,9 @@ public static class IngestReasons
     public const string InstanceConflict = "instance-conflict";
     public const string OutOfResources = "out-of-resources";
     public const string ProcessingFailure = "processing-failure";
+
+    /// <summary>An analyser returned a number that is not finite (NaN, infinity): failed at once, never retried.</summary>
+    public const string InvalidAnalyserResult = "invalid-analyser-result";
     public const string EmptyDocument = "empty-document";
     public const string TransferSyntaxNotSupported = "transfer-syntax-not-supported";
 }

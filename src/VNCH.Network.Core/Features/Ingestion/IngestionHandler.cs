@@ -65,14 +65,11 @@ public sealed class IngestionHandler(
             await using var tee = new TeeReadStream(request.Content, pipe.Writer);
             stored = await originals.PutAsync(request.Tenant, tee, cancellationToken);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await parsing.CancelAsync();
             await ObserveAsync(parse);
-            logger.LogError(ex, "Could not store an original for tenant {Tenant}", request.Tenant);
-            await AuditAsync(request, null, AuditOutcomes.Failed, IngestReasons.OutOfResources, cancellationToken);
-            return new IngestOutcome(IngestStatus.Failed, null, null, null, null, IngestReasons.OutOfResources,
-                "The original could not be stored; retry later.");
+            return await UnavailableAsync(request, null, ex, cancellationToken);
         }
         catch
         {
@@ -81,7 +78,20 @@ public sealed class IngestionHandler(
             throw;
         }
 
-        // The original is kept whatever the parser made of it; only now does its verdict count.
+        try
+        {
+            return await RecordVerdictAsync(request, stored, parse, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return await UnavailableAsync(request, stored.Sha256, ex, cancellationToken);
+        }
+    }
+
+    /// <summary>The original is kept whatever the parser made of it; only now does its verdict count.</summary>
+    private async Task<IngestOutcome> RecordVerdictAsync(
+        IngestRequest request, StoredOriginal stored, Task<ParsedDocument> parse, CancellationToken cancellationToken)
+    {
         ParsedDocument document;
         try
         {
@@ -104,6 +114,27 @@ public sealed class IngestionHandler(
         }
 
         return await RecordAsync(request, stored, document, cancellationToken);
+    }
+
+    /// <summary>
+    /// A store failed (disk full, database, queue or audit unavailable): the uploader is told to retry (503 at the
+    /// API), never given an exception. Nothing half-done stays hidden: an original without a study is only bytes, a
+    /// study left "received" is queued by the retry (a duplicate) or by the stalled-study recovery.
+    /// </summary>
+    private async Task<IngestOutcome> UnavailableAsync(IngestRequest request, string? sha256, Exception ex, CancellationToken cancellationToken)
+    {
+        logger.LogError(ex, "A store failed while ingesting for tenant {Tenant}; the uploader is told to retry", request.Tenant);
+        try
+        {
+            await AuditAsync(request, null, AuditOutcomes.Failed, IngestReasons.OutOfResources, cancellationToken);
+        }
+        catch (Exception auditEx) when (auditEx is not OperationCanceledException)
+        {
+            logger.LogError(auditEx, "The audit trail is unavailable too for tenant {Tenant}", request.Tenant);
+        }
+
+        return new IngestOutcome(IngestStatus.Failed, null, null, null, sha256, IngestReasons.OutOfResources,
+            "The document could not be recorded: storage is full or unavailable. Retry later; a retry is safe (what was already stored is recognised).");
     }
 
     /// <summary>Sniffs the head (left in the pipe for the parser), picks the parser and parses the whole stream.</summary>
@@ -148,29 +179,42 @@ public sealed class IngestionHandler(
         var existing = await studies.FindInstanceAsync(tenant, document.InstanceUid, cancellationToken);
         if (existing is not null && existing.Sha256 != stored.Sha256)
         {
-            var message = $"Instance {document.InstanceUid} was already received with different content (sha256 {existing.Sha256}); it was not overwritten.";
-            await AuditAsync(request, existing.StudyId, AuditOutcomes.Conflict, message, cancellationToken);
-            return new IngestOutcome(IngestStatus.Failed, existing.StudyId, document.InstanceUid, document.Metadata.SopClassUid,
-                stored.Sha256, IngestReasons.InstanceConflict, message);
+            return await ConflictAsync(request, existing, document, stored, cancellationToken);
         }
 
         var studyId = existing?.StudyId ?? StudyIds.Study(tenant, document.Kind, document.StudyUid);
         var now = time.GetUtcNow();
+
+        // The verdict is decided inside the optimistic write, from the document as it is when the write succeeds:
+        // of uploads of one instance racing each other exactly one adds it ("accepted"); the others re-read and see
+        // it there ("duplicate", or "instance-conflict" for other bytes). A check before the write would let all pass.
+        var verdict = IngestStatus.Accepted;
+        InstanceLocation? heldBy = null;
         var needsQueue = false;
         var study = await studies.UpdateAsync(tenant, studyId, current =>
         {
+            (verdict, heldBy, needsQueue) = (IngestStatus.Accepted, null, false);
             var study = current ?? new Study
             {
                 Id = studyId,
                 Tenant = tenant,
-                SubjectKey = StudyIds.SubjectKey(tenant, document.Patient, document.StudyUid),
+                // From the study, not from the instance's patient: racing first writes of one study must land in one
+                // Cosmos logical partition, where the second create conflicts instead of making a second document.
+                SubjectKey = StudyIds.StudySubjectKey(tenant, studyId),
                 Kind = document.Kind,
                 StudyInstanceUid = document.StudyUid,
             };
 
-            if (study.Instances.Any(i => i.InstanceUid == document.InstanceUid))
+            if (study.Instances.FirstOrDefault(i => i.InstanceUid == document.InstanceUid) is { } held)
             {
+                if (held.Sha256 != stored.Sha256)
+                {
+                    heldBy = new InstanceLocation(studyId, held.Sha256);
+                    return null;
+                }
+
                 // A retransmission. It queues the study only if a crash left it stored but never queued.
+                verdict = IngestStatus.Duplicate;
                 needsQueue = study.Status == StudyStatus.Received;
                 return null;
             }
@@ -198,6 +242,11 @@ public sealed class IngestionHandler(
             return study;
         }, cancellationToken);
 
+        if (heldBy is not null)
+        {
+            return await ConflictAsync(request, heldBy, document, stored, cancellationToken);
+        }
+
         if (needsQueue && study is not null)
         {
             await queue.EnqueueAsync(new AnalyseStudy(tenant, studyId), cancellationToken);
@@ -213,15 +262,24 @@ public sealed class IngestionHandler(
             }, cancellationToken);
         }
 
-        var duplicate = existing is not null;
         if (document.DicomIndex is { } indexed && dicomIndex is not null) // both hosts register an index; a host without one (unit tests) skips it
         {
             await dicomIndex.AddAsync(new DicomIndexEntry(tenant, studyId, stored.Sha256, stored.Length, indexed), cancellationToken);
         }
 
+        var duplicate = verdict == IngestStatus.Duplicate;
         await AuditAsync(request, studyId, duplicate ? AuditOutcomes.Duplicate : AuditOutcomes.Success, document.InstanceUid, cancellationToken);
-        return new IngestOutcome(duplicate ? IngestStatus.Duplicate : IngestStatus.Accepted, studyId, document.InstanceUid,
-            document.Metadata.SopClassUid, stored.Sha256);
+        return new IngestOutcome(verdict, studyId, document.InstanceUid, document.Metadata.SopClassUid, stored.Sha256);
+    }
+
+    /// <summary>The instance UID is already held with other bytes: refused, never an overwrite (both bodies stay stored).</summary>
+    private async Task<IngestOutcome> ConflictAsync(
+        IngestRequest request, InstanceLocation existing, ParsedDocument document, StoredOriginal stored, CancellationToken cancellationToken)
+    {
+        var message = $"Instance {document.InstanceUid} was already received with different content (sha256 {existing.Sha256}); it was not overwritten.";
+        await AuditAsync(request, existing.StudyId, AuditOutcomes.Conflict, message, cancellationToken);
+        return new IngestOutcome(IngestStatus.Failed, existing.StudyId, document.InstanceUid, document.Metadata.SopClassUid,
+            stored.Sha256, IngestReasons.InstanceConflict, message);
     }
 
     /// <summary>An unusable document is still kept and visible: its own study, <c>rejected</c> with the reason.</summary>

@@ -34,6 +34,12 @@ public static class StudyIds
         return $"s{hash[0] % SubjectBuckets:D2}";
     }
 
+    /// <summary>
+    /// The subject bucket of a parsed study, a function of its id alone: every instance of the study, whatever patient
+    /// it names and whichever arrives first, computes the same Cosmos partition, so a racing second create conflicts.
+    /// </summary>
+    public static string StudySubjectKey(TenantId tenant, string studyId) => SubjectKey(tenant, null, $"study|{studyId}");
+
     public static string Uuid(string name)
     {
         Span<byte> hash = stackalloc byte[32];

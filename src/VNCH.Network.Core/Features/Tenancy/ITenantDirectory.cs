@@ -30,15 +30,18 @@ public static class TenantResolver
         };
     }
 
-    private static bool Matches(TenantMapping mapping, PrincipalClaims claims)
+    /// <summary>
+    /// Only assignments the caller cannot choose count (ADR 0105): a group or app role of the hospital's registered
+    /// directory, or the hospital claim of a local token. <c>tid</c> and <c>azp</c>/<c>appid</c> alone never map.
+    /// </summary>
+    private static bool Matches(TenantMapping mapping, PrincipalClaims claims) => mapping.Kind switch
     {
-        var value = mapping.Kind switch
-        {
-            TenantMappingKind.EntraTenant => claims.EntraTenantId,
-            TenantMappingKind.ClientApplication => claims.ClientApplicationId,
-            TenantMappingKind.HospitalClaim => claims.HospitalClaim,
-            _ => null,
-        };
-        return value is not null && string.Equals(value, mapping.Value, StringComparison.OrdinalIgnoreCase);
-    }
+        TenantMappingKind.HospitalClaim => claims.EntraTenantId is null && Same(claims.HospitalClaim, mapping.Value),
+        TenantMappingKind.EntraGroup => claims.EntraTenantId is { } tid && claims.Groups.Any(g => Same($"{tid}/{g}", mapping.Value)),
+        TenantMappingKind.EntraAppRole => claims.EntraTenantId is { } tid && claims.Roles.Any(r => Same($"{tid}/{r}", mapping.Value)),
+        _ => false,
+    };
+
+    private static bool Same(string? claim, string mapping) =>
+        !string.IsNullOrWhiteSpace(claim) && string.Equals(claim, mapping, StringComparison.OrdinalIgnoreCase);
 }

@@ -21,20 +21,61 @@ public sealed record Tenant
 
 public enum TenantMappingKind
 {
-    /// <summary>Entra ID directory (<c>tid</c> claim).</summary>
+    /// <summary>
+    /// Entra ID directory (<c>tid</c>). Never maps a caller by itself (ADR 0105): every caller of a directory has it.
+    /// Kept so that directories written before ADR 0105 still load.
+    /// </summary>
     EntraTenant,
 
-    /// <summary>Client application (<c>azp</c> or <c>appid</c> claim), for daemon apps of one hospital.</summary>
+    /// <summary>Client application (<c>azp</c>/<c>appid</c>). Never maps by itself (ADR 0105): it names the app, not the hospital.</summary>
     ClientApplication,
 
-    /// <summary>The <c>vnch_tenant</c> claim (local tokens, federated hospital IdPs).</summary>
+    /// <summary>The <c>vnch_tenant</c> claim of a local token (embedded host); ignored in any Entra token (one with <c>tid</c>).</summary>
     HospitalClaim,
+
+    /// <summary>An Entra security group, <c>{tid}/{group object id}</c>: member callers of that directory (<c>groups</c> claim).</summary>
+    EntraGroup,
+
+    /// <summary>An app role assigned by an administrator, <c>{tid}/{role value}</c> such as <c>…/Hospital.bv-nhi-trung-uong</c> (<c>roles</c> claim).</summary>
+    EntraAppRole,
 }
 
-public sealed record TenantMapping(TenantMappingKind Kind, string Value);
+public sealed record TenantMapping(TenantMappingKind Kind, string Value)
+{
+    /// <summary>Members of the group in the given directory act for the hospital.</summary>
+    public static TenantMapping EntraGroup(string directoryId, string groupObjectId) =>
+        new(TenantMappingKind.EntraGroup, Qualified(directoryId, groupObjectId));
+
+    /// <summary>Users and applications the directory's administrator assigned the app role act for the hospital.</summary>
+    public static TenantMapping EntraAppRole(string directoryId, string roleValue) =>
+        new(TenantMappingKind.EntraAppRole, Qualified(directoryId, roleValue));
+
+    /// <summary>
+    /// Group ids and role values mean something only in the directory that assigned them (in a multi-tenant app every
+    /// directory's administrator can assign <c>Hospital.x</c>), so an Entra mapping always carries its directory.
+    /// </summary>
+    public static string Qualified(string directoryId, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directoryId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(value);
+        if (directoryId.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A directory id has no '/'.", nameof(directoryId));
+        }
+
+        return $"{directoryId.Trim()}/{value.Trim()}";
+    }
+}
 
 /// <summary>The claims of an authenticated caller that tenant resolution looks at.</summary>
-public sealed record PrincipalClaims(string? EntraTenantId, string? ClientApplicationId, string? HospitalClaim);
+public sealed record PrincipalClaims(string? EntraTenantId, string? ClientApplicationId, string? HospitalClaim)
+{
+    /// <summary>Group object ids (<c>groups</c> claim).</summary>
+    public IReadOnlyCollection<string> Groups { get; init; } = [];
+
+    /// <summary>Role values (<c>roles</c> claim): route roles and <c>Hospital.&lt;code&gt;</c> app roles.</summary>
+    public IReadOnlyCollection<string> Roles { get; init; } = [];
+}
 
 public enum TenantResolutionStatus
 {

@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VNCH.Network.Core.Features.Analysis;
+
+/// <summary>Limits of one analysis run (section <see cref="SectionName"/>, beside the retry budget).</summary>
+public sealed class AnalysisOptions
+{
+    public const string SectionName = "Analysis";
+
+    /// <summary>
+    /// Wall time one analyser may take on one study. Past it the analyser's token is cancelled and its task abandoned
+    /// (an analyser that ignores the token cannot hold the worker); the attempt fails and the retry policy decides.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
+    public TimeSpan AnalyserTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}
