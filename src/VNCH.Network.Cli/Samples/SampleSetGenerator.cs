@@ -24,8 +24,8 @@ public static class SampleKinds
 
 public sealed record ManifestPatient(string Id, string Issuer, string Name, string DicomName, string Sex, string BirthDate, int AgeDays, string AgeBand);
 
-/// <summary>One file and what it was generated to show (<see cref="Truth"/> depends on the kind).</summary>
-public sealed record ManifestEntry(string Path, string Kind, string MediaType, string Sha256, ManifestPatient Patient, string StudyDate, string StudyUid, IReadOnlyDictionary<string, object?> Truth);
+/// <summary>One file and what it was generated to show (<see cref="Truth"/> depends on the kind; audiograms have no study UID).</summary>
+public sealed record ManifestEntry(string Path, string Kind, string MediaType, string Sha256, ManifestPatient Patient, string StudyDate, string? StudyUid, IReadOnlyDictionary<string, object?> Truth);
 
 public sealed record SampleManifest(string Generator, int Seed, int Count, IReadOnlyList<ManifestEntry> Files);
 
@@ -299,6 +299,6 @@ public static class SampleSetGenerator
             patient.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             patient.AgeDays,
             AgeBands.Code(patient.AgeBand));
-        return new ManifestEntry(path.Replace('\\', '/'), kind, mediaType, sha, manifestPatient, patient.StudyDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), studyUid ?? string.Empty, truth);
+        return new ManifestEntry(path.Replace('\\', '/'), kind, mediaType, sha, manifestPatient, patient.StudyDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), studyUid, truth);
     }
 }

@@ -17,8 +17,7 @@ public sealed class SamplesOnTheServerTests(EmbeddedService service) : IClassFix
     public async Task Every_sample_is_accepted_and_analysed_to_completion()
     {
         var folder = Path.Combine(scratch.Path, "samples");
-        var generated = await BuiltProgram.RunCliAsync("samples", folder, "--seed", "3", "--count", "3");
-        Assert.True(generated.ExitCode == 0, generated.Stdout + generated.Stderr);
+        await GeneratedSamples.RunAsync("samples", folder, "--seed", "3", "--count", "3");
 
         var (exitCode, report, stderr) = await CliProcess.RunJsonAsync(
             TimeSpan.FromMinutes(3),
