@@ -221,8 +221,16 @@ public sealed class ReviewWorkflowTests(ReviewStudies service) : IClassFixture<R
         var audiogram = await a.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{service.StudyIds[ReviewStudies.Audiogram]}/audiogram");
         var document = JsonSerializer.Deserialize<JsonElement>(await File.ReadAllTextAsync(ReviewStudies.Audiogram));
         var points = audiogram.GetProperty("points").EnumerateArray().ToList();
-        var expectedAir = document.GetProperty("right").GetProperty("airConduction").GetArrayLength() + document.GetProperty("left").GetProperty("airConduction").GetArrayLength();
-        Assert.Equal(expectedAir, points.Count(p => p.GetProperty("conduction").GetString() == "air"));
+        var ears = document.GetProperty("ears");
+        foreach (var (ear, conduction) in new[] { ("right", "air"), ("right", "bone"), ("left", "air"), ("left", "bone") })
+        {
+            var sent = ears.GetProperty(ear).TryGetProperty($"{conduction}Conduction", out var list) ? list.EnumerateArray().ToList() : [];
+            var shown = points.Where(p => p.GetProperty("ear").GetString() == ear && p.GetProperty("conduction").GetString() == conduction).ToList();
+            Assert.Equal(
+                sent.Select(t => (t.GetProperty("frequencyHz").GetInt32(), t.GetProperty("thresholdDbHl").GetDouble(), t.TryGetProperty("masked", out var m) && m.GetBoolean())).Order(),
+                shown.Select(p => (p.GetProperty("frequencyHz").GetInt32(), p.GetProperty("thresholdDbHl").GetDouble(), p.GetProperty("masked").GetBoolean())).Order());
+        }
+
         Assert.All(points, p => Assert.Contains(p.GetProperty("ear").GetString(), new[] { "right", "left" }));
         Assert.False(string.IsNullOrEmpty(audiogram.GetProperty("grade").GetString()));
         Assert.Contains(audiogram.GetProperty("ears").EnumerateArray(), e => e.GetProperty("pta4DbHl").ValueKind == JsonValueKind.Number);
