@@ -19,6 +19,17 @@ var containers = [
   { name: 'records', paths: [ '/tenantId', '/studyId' ], compositeIndexes: [], excludedPaths: [ { path: '/json/?' } ] }
   { name: 'audit', paths: [ '/tenantId', '/day' ], compositeIndexes: [], excludedPaths: [ { path: '/record/*' } ] }
   { name: 'tenants', paths: [ '/directory' ], compositeIndexes: [], excludedPaths: [] }
+  // DICOMweb index: a study's study, series and instance items share one partition; the orders of the QIDO searches.
+  {
+    name: 'dicom'
+    paths: [ '/tenantId', '/studyUid' ]
+    compositeIndexes: [
+      [ { path: '/studySortKey', order: 'descending' }, { path: '/seriesNumber', order: 'ascending' }, { path: '/sortKey', order: 'ascending' } ]
+      [ { path: '/studySortKey', order: 'descending' }, { path: '/seriesNumber', order: 'ascending' }, { path: '/seriesSortKey', order: 'ascending' }, { path: '/sortKey', order: 'ascending' } ]
+      [ { path: '/seriesNumber', order: 'ascending' }, { path: '/seriesSortKey', order: 'ascending' }, { path: '/sortKey', order: 'ascending' } ]
+    ]
+    excludedPaths: [ { path: '/attributes/?' }, { path: '/instanceUids/*' }, { path: '/seriesUids/*' } ]
+  }
   // De-identified reporting projection (age band, modality, finding, period): no identifiers, partitioned by period.
   { name: 'reporting', paths: [ '/period' ], compositeIndexes: [], excludedPaths: [] }
 ]

@@ -42,6 +42,8 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<IAuditSink>(sp => new CosmosAuditSink(Clients(sp).Container(CosmosContainers.Audit), Keys(sp)));
         services.AddSingleton<ITenantDirectory>(sp => new CosmosTenantDirectory(Clients(sp).Container(CosmosContainers.Tenants)));
         services.AddSingleton<IEventPublisher>(sp => new ServiceBusEventPublisher(Clients(sp).ResultsSender));
+        services.AddSingleton<Core.Features.DicomWeb.IDicomIndex>(sp =>
+            new CosmosDicomIndex(Clients(sp).Container(CosmosContainers.Dicom), Keys(sp), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 

@@ -24,6 +24,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["audiogram"] = _ => AudiogramBench.RunOnce(),
     ["audiogram-bdn"] = Run<AudiogramBench>,
     ["reporting"] = ReportingBench.Run,
+    ["dicomweb-orthanc"] = DicomWebOrthancBench.Run,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))

@@ -99,3 +99,16 @@ public sealed class StorageQueueWorkQueueContract(EmulatorFixture emulators) : W
 
     protected override Task AdvanceAsync(TimeSpan by) => Task.Delay(by);
 }
+
+[Collection(EmulatorCollection.Name)]
+public sealed class CosmosDicomIndexContract(EmulatorFixture emulators) : DicomIndexContractTests, IAsyncLifetime
+{
+    private Core.Features.DicomWeb.IDicomIndex index = null!;
+
+    public async Task InitializeAsync() =>
+        index = new CosmosDicomIndex(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Dicom), FreshCosmos.Keys, TimeProvider.System);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override Core.Features.DicomWeb.IDicomIndex CreateIndex() => index;
+}

@@ -10,6 +10,7 @@ using VNCH.Network.Contracts.Contracts;
 using VNCH.Network.Contracts.Fakes;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.DicomWeb;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Results;
 using VNCH.Network.Core.Features.Studies;
@@ -40,6 +41,7 @@ public sealed class FunctionsAppTests
     private readonly InMemoryOriginalStore originals = new();
     private readonly InMemoryAuditSink audit = new();
     private readonly InMemoryWorkQueue queue = new(TimeProvider.System);
+    private readonly InMemoryDicomIndex dicomIndex = new();
     private readonly ServiceProvider services;
 
     public FunctionsAppTests()
@@ -59,6 +61,7 @@ public sealed class FunctionsAppTests
         collection.AddSingleton<IEventPublisher>(new RecordingEventPublisher());
         collection.AddSingleton<Core.Features.Records.IRecordStore>(new InMemoryRecordStore());
         collection.AddSingleton<ITenantDirectory>(new InMemoryTenantDirectory(Hospital));
+        collection.AddSingleton<IDicomIndex>(dicomIndex);
         collection.AddTransient<InboxBlobFunction>().AddTransient<AnalyseQueueFunctions>().AddTransient<RequeueStalledFunction>();
         if (analyser is not null)
         {
@@ -106,6 +109,7 @@ public sealed class FunctionsAppTests
         Assert.IsType<StorageQueueWorkQueue>(provider.GetRequiredService<IWorkQueue>());
         Assert.IsType<ServiceBus.ServiceBusEventPublisher>(provider.GetRequiredService<IEventPublisher>());
         Assert.IsType<Cosmos.CosmosTenantDirectory>(provider.GetRequiredService<ITenantDirectory>());
+        Assert.IsType<Cosmos.CosmosDicomIndex>(provider.GetRequiredService<IDicomIndex>());
         Assert.NotEmpty(provider.GetServices<IStudyDocumentParser>());
         // The same analysers as the embedded server: the repository's model and the clinical algorithms.
         Assert.Equal(["pediatric-cxr-pneumonia", "ecg-intervals", "audiometry"],
@@ -253,6 +257,32 @@ public sealed class FunctionsAppTests
 
         Assert.Equal(StatusCodes.Status200OK, mine.Response.StatusCode);
         Assert.Equal(StatusCodes.Status404NotFound, theirs.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_inbox_dicom_file_is_indexed_and_the_dicomweb_triggers_find_and_retrieve_it()
+    {
+        var entry = DicomIndexContractTests.Dataset("2.25.7001", "2.25.7001.1", "2.25.7001.1.1", "Nguyễn^Văn An", "P-9", "20240105", "103000",
+            "CR", 1, 1, "ACC-9", "Trần^Bảo", "1.2.840.10008.5.1.4.1.1.7");
+        using var file = new MemoryStream();
+        Dicom.DicomWriter.Write(file, entry);
+        var bytes = file.ToArray();
+        await services.GetRequiredService<InboxBlobFunction>().Run(new MemoryStream(bytes), Hospital.Id.Value, "a.dcm", new TestFunctionContext());
+        var reader = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim("sub", "doctor-1"), new Claim("tid", Hospital.Mappings[0].Value), new Claim("roles", Roles.StudiesRead)], "Bearer"));
+
+        var search = Context(reader);
+        search.Request.QueryString = new QueryString("?PatientID=P-9");
+        await Execute(await HttpApiFunctions.DicomWebSearchStudies(search.Request), search);
+        Assert.Equal(StatusCodes.Status200OK, search.Response.StatusCode);
+        var found = System.Text.Json.Nodes.JsonNode.Parse(((MemoryStream)search.Response.Body).ToArray())!.AsArray();
+        Assert.Equal("2.25.7001", (string?)Assert.Single(found)!["0020000D"]!["Value"]![0]);
+
+        var retrieve = Context(reader, ("study", "2.25.7001"), ("series", "2.25.7001.1"), ("instance", "2.25.7001.1.1"));
+        retrieve.Request.Headers.Accept = "application/dicom; transfer-syntax=*";
+        await Execute(await HttpApiFunctions.DicomWebRetrieveInstance(retrieve.Request), retrieve);
+        Assert.Equal(StatusCodes.Status200OK, retrieve.Response.StatusCode);
+        Assert.Equal(bytes, ((MemoryStream)retrieve.Response.Body).ToArray());
     }
 
     private DefaultHttpContext Context(ClaimsPrincipal? user, params (string Key, string Value)[] route)

@@ -44,5 +44,16 @@ public static class CosmosContainers
     /// <summary>The tenant directory: a few hundred hospitals, one logical partition, read whole.</summary>
     public static CosmosContainerDefinition Tenants { get; } = new("tenants", ["/directory"], []);
 
-    public static IReadOnlyList<CosmosContainerDefinition> All { get; } = [Studies, Records, Audit, Tenants];
+    /// <summary>
+    /// The DICOMweb index: tenant, then Study Instance UID (a study's study, series and instance items are one small
+    /// partition). The composite indexes are the orders of the series search, the instance search and a study's instances.
+    /// </summary>
+    public static CosmosContainerDefinition Dicom { get; } = new("dicom", ["/tenantId", "/studyUid"],
+    [
+        [("/studySortKey", CompositePathSortOrder.Descending), ("/seriesNumber", CompositePathSortOrder.Ascending), ("/sortKey", CompositePathSortOrder.Ascending)],
+        [("/studySortKey", CompositePathSortOrder.Descending), ("/seriesNumber", CompositePathSortOrder.Ascending), ("/seriesSortKey", CompositePathSortOrder.Ascending), ("/sortKey", CompositePathSortOrder.Ascending)],
+        [("/seriesNumber", CompositePathSortOrder.Ascending), ("/seriesSortKey", CompositePathSortOrder.Ascending), ("/sortKey", CompositePathSortOrder.Ascending)],
+    ]);
+
+    public static IReadOnlyList<CosmosContainerDefinition> All { get; } = [Studies, Records, Audit, Tenants, Dicom];
 }

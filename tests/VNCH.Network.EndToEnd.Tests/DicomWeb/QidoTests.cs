@@ -133,6 +133,61 @@ public sealed class QidoTests(DicomWebHospitals service) : IClassFixture<DicomWe
         Assert.Equal(2, Value(study, "00201206").GetInt32());
     }
 
+    private static string[] Keys(JsonElement result) => [.. result.EnumerateObject().Select(p => p.Name)];
+
+    /// <summary>PS3.18 Table 10.6.3-3, -4 and -5: exactly the level's attributes the instances have, and the computed ones.</summary>
+    [Fact]
+    public async Task Each_level_returns_exactly_its_default_attributes()
+    {
+        var (_, studies, _) = await GetAsync($"studies?StudyInstanceUID={Study1}");
+        Assert.Equal(
+            ["00080005", "00080020", "00080030", "00080050", "00080056", "00080061", "00080090", "00081030", "00081190",
+             "00100010", "00100020", "00100030", "00100040", "0020000D", "00200010", "00201206", "00201208"],
+            Keys(Assert.Single(studies)));
+
+        var (_, series, _) = await GetAsync($"studies/{Study1}/series?SeriesInstanceUID={Series1Cr}");
+        Assert.Equal(["00080060", "0008103E", "00081190", "0020000E", "00200011", "00201209"], Keys(Assert.Single(series)));
+
+        var (_, instances, _) = await GetAsync($"studies/{Study1}/series/{Series1Cr}/instances?SOPInstanceUID={Instance1a}");
+        Assert.Equal(["00080016", "00080018", "00080056", "00081190", "00200013", "00280010", "00280011", "00280100"], Keys(Assert.Single(instances)));
+    }
+
+    [Fact]
+    public async Task Includefield_all_returns_every_kept_attribute_of_the_level_and_none_of_the_others()
+    {
+        var (_, studies, _) = await GetAsync($"studies?StudyInstanceUID={Study1}&includefield=all");
+        var study = Keys(Assert.Single(studies));
+        Assert.Contains("00100021", study); // Issuer of Patient ID: patient module
+        Assert.Contains("00201208", study);
+        Assert.DoesNotContain("0008103E", study); // Series Description
+        Assert.DoesNotContain("00080060", study); // Modality
+        Assert.DoesNotContain("00080016", study); // SOP Class UID
+        Assert.DoesNotContain("00281050", study); // Window Center
+
+        var (_, series, _) = await GetAsync($"studies/{Study1}/series?SeriesInstanceUID={Series1Cr}&includefield=all");
+        var oneSeries = Keys(Assert.Single(series));
+        Assert.Contains("0008103E", oneSeries);
+        Assert.Contains("00201209", oneSeries);
+        Assert.DoesNotContain("00100010", oneSeries);
+        Assert.DoesNotContain("00080016", oneSeries);
+        Assert.DoesNotContain("00281050", oneSeries);
+
+        var (_, instances, _) = await GetAsync($"studies/{Study1}/series/{Series1Cr}/instances?SOPInstanceUID={Instance1a}&includefield=all");
+        var instance = Assert.Single(instances);
+        Assert.Equal("MONOCHROME2", Text(instance, "00280004"));
+        Assert.Equal(128, Value(instance, "00281050").GetDouble());
+        Assert.Equal(1, Value(instance, "00280002").GetInt32());
+        Assert.DoesNotContain("00100010", Keys(instance));
+        Assert.DoesNotContain("0008103E", Keys(instance));
+
+        // Not scoped to a study: the study's attributes come with each series, "all" of them.
+        var (_, acrossStudies, _) = await GetAsync($"series?SeriesInstanceUID={Series1Cr}&includefield=all");
+        var across = Assert.Single(acrossStudies);
+        Assert.Equal("BV-NHI", Text(across, "00100021"));
+        Assert.Equal("Loạt 1", Text(across, "0008103E"));
+        Assert.DoesNotContain("00280004", Keys(across));
+    }
+
     [Fact]
     public async Task Series_of_a_study_carry_series_attributes_and_counts_but_not_the_study()
     {

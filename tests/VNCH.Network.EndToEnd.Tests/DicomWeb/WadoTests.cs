@@ -94,6 +94,23 @@ public sealed class WadoTests(DicomWebHospitals service) : IClassFixture<DicomWe
         Assert.Equal(HttpStatusCode.NotAcceptable, xml.StatusCode);
     }
 
+    /// <summary>We never transcode: a syntax other than the stored one is 406 problem+json at every retrieve level.</summary>
+    [Theory]
+    [InlineData($"/api/v1/dicomweb/studies/{Study1}", "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50")]
+    [InlineData($"/api/v1/dicomweb/studies/{Study1}/series/{Series1Cr}", "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50")]
+    [InlineData($"/api/v1/dicomweb/studies/{Study1}/series/{Series1Cr}/instances/{Instance1a}", "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50")]
+    [InlineData($"/api/v1/dicomweb/studies/{Study1}/series/{Series1Cr}/instances/{Instance1a}", "application/dicom; transfer-syntax=1.2.840.10008.1.2.4.50")]
+    [InlineData($"/api/v1/dicomweb/studies/{Study1}/series/{Series1Cr}/instances/{Instance1a}/frames/1", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=1.2.840.10008.1.2.4.50")]
+    public async Task A_syntax_we_cannot_produce_is_406_with_a_problem_at_every_level(string path, string accept)
+    {
+        using var response = await GetAsync(path, accept);
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(406, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.EndsWith("not-acceptable", problem.RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Another_hospitals_uids_answer_exactly_like_missing_ones()
     {

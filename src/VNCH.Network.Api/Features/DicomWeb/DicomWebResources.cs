@@ -23,13 +23,6 @@ public static class DicomWebResources
 
     public static string? Route(ApiRequestContext context, string name) => context.Http.GetRouteValue(name)?.ToString();
 
-    /// <summary>A host without a DICOMweb index (the Azure adapter is not written yet) says so instead of failing.</summary>
-    public static IResult? Unavailable(ApiRequestContext context) =>
-        context.Http.RequestServices.GetService(typeof(IDicomIndex)) is null
-            ? ApiProblems.Problem(StatusCodes.Status501NotImplemented, "dicomweb-unavailable", "DICOMweb is not available",
-                "This deployment has no DICOMweb index; use the embedded server or a deployment that has one.")
-            : null;
-
     /// <summary>Another hospital's UIDs answer exactly as missing ones do.</summary>
     public static IResult NotFound(DicomResourceScope scope, DicomResourceMissing missing) => missing switch
     {

@@ -21,11 +21,6 @@ public static class QidoEndpoints
 
     private static async Task<IResult> SearchAsync(ApiRequestContext context, DicomQueryLevel level)
     {
-        if (DicomWebResources.Unavailable(context) is { } unavailable)
-        {
-            return unavailable;
-        }
-
         if (!AcceptsDicomJson(context.Http.Request))
         {
             return DicomWebResources.NotAcceptable("QIDO-RS answers in application/dicom+json (or application/json).");

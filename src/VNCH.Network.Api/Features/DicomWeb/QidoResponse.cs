@@ -10,8 +10,8 @@ namespace VNCH.Network.Api.Features.DicomWeb;
 
 /// <summary>
 /// QIDO-RS answers in DICOM JSON: per level the attributes of PS3.18 Table 10.6.3-3/-4/-5 (and Study Description),
-/// plus those asked for with includefield (all: every attribute the index keeps for that level, taken from the
-/// first instance of the study or series), the counts and Retrieve URLs. Text is written as received (UTF-8, no
+/// plus those asked for with includefield (all: every attribute the index keeps that belongs to the level, see
+/// <see cref="DicomAttributeLevels"/>), the counts and Retrieve URLs. Text is written as received (UTF-8, no
 /// escaping of Vietnamese letters).
 /// </summary>
 public static class QidoResponse
@@ -86,7 +86,7 @@ public static class QidoResponse
                 AddSeries(result, match.Series, request, url);
             }
 
-            Pick(result, match.AttributesJson, InstanceAttributes, request);
+            Pick(result, match.AttributesJson, DicomQueryLevel.Instance, InstanceAttributes, request);
             var study = match.Series.Study.StudyInstanceUid;
             result[Key(DicomTags.InstanceAvailability)] = Element("CS", "ONLINE");
             result[Key(DicomTags.RetrieveURL)] = Element("UR", url(DicomWebResources.InstancePath(study, match.Series.SeriesInstanceUid, match.SopInstanceUid)));
@@ -98,7 +98,7 @@ public static class QidoResponse
 
     private static void AddStudy(SortedDictionary<string, JsonNode?> result, DicomStudyMatch study, QidoRequest request, Func<string, string> url)
     {
-        Pick(result, study.AttributesJson, StudyAttributes, request);
+        Pick(result, study.AttributesJson, DicomQueryLevel.Study, StudyAttributes, request);
         result[Key(DicomTags.SpecificCharacterSet)] = Element("CS", "ISO_IR 192"); // the JSON text is Unicode, sent as UTF-8
         result[Key(DicomTags.InstanceAvailability)] = Element("CS", "ONLINE");
         result[Key(DicomTags.ModalitiesInStudy)] = study.Modalities.Count == 0
@@ -111,19 +111,19 @@ public static class QidoResponse
 
     private static void AddSeries(SortedDictionary<string, JsonNode?> result, DicomSeriesMatch series, QidoRequest request, Func<string, string> url)
     {
-        Pick(result, series.AttributesJson, SeriesAttributes, request);
+        Pick(result, series.AttributesJson, DicomQueryLevel.Series, SeriesAttributes, request);
         result[Key(DicomTags.RetrieveURL)] = Element("UR", url(DicomWebResources.SeriesPath(series.Study.StudyInstanceUid, series.SeriesInstanceUid)));
         result[Key(DicomTags.NumberOfSeriesRelatedInstances)] = Element("IS", series.InstanceCount);
     }
 
-    /// <summary>The level's attributes, the include fields and (with all) everything the stored JSON has.</summary>
-    private static void Pick(SortedDictionary<string, JsonNode?> result, string attributesJson, IReadOnlySet<DicomTag> defaults, QidoRequest request)
+    /// <summary>The level's attributes, the include fields and (with all) every stored attribute of the level.</summary>
+    private static void Pick(SortedDictionary<string, JsonNode?> result, string attributesJson, DicomQueryLevel level, IReadOnlySet<DicomTag> defaults, QidoRequest request)
     {
         var stored = JsonNode.Parse(attributesJson)!.AsObject();
         foreach (var (key, value) in stored)
         {
             var tag = new DicomTag(uint.Parse(key, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-            if (request.IncludeAll || defaults.Contains(tag) || request.IncludeFields.Contains(tag))
+            if ((request.IncludeAll && DicomAttributeLevels.Of(tag) == level) || defaults.Contains(tag) || request.IncludeFields.Contains(tag))
             {
                 result[key] = value?.DeepClone();
             }

@@ -239,11 +239,6 @@ public static class WadoEndpoints
     /// <summary>The route's instances in the caller's tenant, audited; or the 404 a missing (or foreign) one gets.</summary>
     private static async Task<(DicomResources? Resources, IResult? Failure)> FindAsync(ApiRequestContext context, string action)
     {
-        if (DicomWebResources.Unavailable(context) is { } unavailable)
-        {
-            return (null, unavailable);
-        }
-
         var scope = DicomWebResources.Scope(context);
         var resources = await context.Service<DicomWebQueries>().FindAsync(context.Caller, scope, action, context.Aborted);
         return resources.Missing == DicomResourceMissing.None ? (resources, null) : (null, DicomWebResources.NotFound(scope, resources.Missing));

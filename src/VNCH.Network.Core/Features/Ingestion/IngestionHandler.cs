@@ -214,7 +214,7 @@ public sealed class IngestionHandler(
         }
 
         var duplicate = existing is not null;
-        if (document.DicomIndex is { } indexed && dicomIndex is not null) // hosts without a DICOMweb index (Azure until its adapter lands) skip it
+        if (document.DicomIndex is { } indexed && dicomIndex is not null) // both hosts register an index; a host without one (unit tests) skips it
         {
             await dicomIndex.AddAsync(new DicomIndexEntry(tenant, studyId, stored.Sha256, stored.Length, indexed), cancellationToken);
         }
