@@ -157,11 +157,30 @@ public sealed partial class PortalTests(PortalService portal)
         // The FHIR records of the study are listed, the preliminary report among them.
         Assert.Equal(1, await page.Locator("#study-records tr[data-resource-type='DiagnosticReport'][data-status='preliminary']").CountAsync());
 
+        // The ECG: every lead on the paper grid with its calibration pulse, the beats marked, the intervals listed.
         await OpenStudyAsync(page, studies["ecg"]);
+        var leads = await page.Locator("svg.ecg-paper g.ecg-lead").CountAsync();
+        Assert.True(leads >= 1, "no lead drawn");
+        Assert.Equal(leads, await page.Locator("svg.ecg-paper g.ecg-lead polyline").CountAsync());
+        Assert.True(await page.Locator("svg.ecg-paper path.beat").CountAsync() >= leads, "no beat marked");
+        Assert.Equal(1, await page.Locator("svg.ecg-paper pattern#ecg-major").CountAsync());
+        Assert.Contains("QRS", await page.InnerTextAsync(".ecg-intervals"), StringComparison.Ordinal);
         await PortalPages.CheckInBothLanguagesAsync(portal.Browser, page, "study-ecg");
+
+        // The audiogram: O and X for air, brackets or < > for bone per the document, the PTA and the WHO grade.
         await OpenStudyAsync(page, studies["audiogram"]);
-        await PortalPages.CheckInBothLanguagesAsync(portal.Browser, page, "study-audiogram");
+        Assert.True(await page.Locator("svg.audiogram-svg g.symbol[data-ear='right'][data-conduction='air']").CountAsync() >= 4);
+        Assert.True(await page.Locator("svg.audiogram-svg g.symbol[data-ear='left'][data-conduction='air']").CountAsync() >= 4);
+        Assert.True(await page.Locator("svg.audiogram-svg g.symbol[data-conduction='bone']").CountAsync() >= 1);
+        Assert.Contains("PTA4", await page.InnerTextAsync(".audiogram-summary"), StringComparison.Ordinal);
+        Assert.Contains("Normal hearing", await page.InnerTextAsync("#who-grade"), StringComparison.Ordinal);
         Assert.Contains("WHO", await page.InnerTextAsync("#study-result"), StringComparison.Ordinal);
+        await PortalPages.CheckInBothLanguagesAsync(portal.Browser, page, "study-audiogram");
+
+        // The audit trail of the study shows this clinician's reads; the original downloads byte for byte.
+        Assert.Contains("Nguyễn Thị Lan", await page.InnerTextAsync("#study-audit"), StringComparison.Ordinal);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-original"));
+        Assert.Equal(File.ReadAllBytes(PortalService.Audiogram), File.ReadAllBytes((await download.PathAsync())!));
         await page.Context.CloseAsync();
     }
 
@@ -207,6 +226,76 @@ public sealed partial class PortalTests(PortalService portal)
         Assert.StartsWith("period,date_source,province,hospital,kind", csv, StringComparison.Ordinal);
         Assert.Contains("Hà Nội", csv, StringComparison.Ordinal);
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_clinician_confirms_one_finding_and_rejects_another_and_sees_the_final_report_in_the_fhir_view_and_the_api()
+    {
+        var studies = await portal.UploadedAsync();
+        var page = await portal.SignedInPageAsync(portal.TokenA);
+
+        await OpenStudyAsync(page, studies["imaging"]);
+        await ReviewAsync(page, "confirm", "Đồng ý: đông đặc thùy dưới phổi phải.");
+        Assert.Contains("Confirm", await page.InnerTextAsync("#current-review"), StringComparison.Ordinal);
+        Assert.Contains("Nguyễn Thị Lan", await page.InnerTextAsync("#current-review"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("#study-records tr[data-resource-type='DiagnosticReport'][data-status='final']").CountAsync());
+        await PortalPages.CheckInBothLanguagesAsync(portal.Browser, page, "study-xray-reviewed");
+
+        await OpenStudyAsync(page, studies["ecg"]);
+        await ReviewAsync(page, "reject", "Nhiễu đường đáy; đo lại bằng tay.");
+        Assert.Contains("Reject", await page.InnerTextAsync("#current-review"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("#study-records tr[data-resource-type='DiagnosticReport'][data-status='final']").CountAsync());
+
+        // The API says the same: a final report by the clinician for each, the ECG's findings rejected.
+        using var client = portal.Client(portal.TokenA);
+        foreach (var (kind, decision) in new[] { ("imaging", "confirm"), ("ecg", "reject") })
+        {
+            var study = await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{studies[kind]}");
+            var current = study.GetProperty("summary").GetProperty("review").GetProperty("current");
+            Assert.Equal(decision, current.GetProperty("decision").GetString());
+            Assert.Equal("final", current.GetProperty("reportStatus").GetString());
+            var bundle = await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{studies[kind]}/fhir");
+            var reports = bundle.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("resource"))
+                .Where(r => r.GetProperty("resourceType").GetString() == "DiagnosticReport").ToList();
+            Assert.Contains(reports, r => r.GetProperty("status").GetString() == "final"
+                && r.GetProperty("performer").EnumerateArray().Any(p => p.TryGetProperty("display", out var name) && name.GetString() == "Nguyễn Thị Lan"));
+        }
+
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_stale_review_is_refused_and_the_page_reloads_with_the_decision_that_came_first()
+    {
+        var studies = await portal.UploadedAsync();
+        var first = await portal.SignedInPageAsync(portal.TokenA);
+        var second = await portal.SignedInPageAsync(portal.TokenA);
+        await OpenStudyAsync(first, studies["audiogram"]);
+        await OpenStudyAsync(second, studies["audiogram"]);
+
+        await ReviewAsync(first, "confirm", "Nghe kém dẫn truyền tai phải; hẹn đo nhĩ lượng lại.");
+        await second.CheckAsync("#decision-reject");
+        await second.ClickAsync("#review-submit");
+        await second.WaitForSelectorAsync("#flash");
+        await PortalPages.WaitSettledAsync(second);
+        Assert.Contains("Someone reviewed this study", await second.InnerTextAsync("#flash"), StringComparison.Ordinal);
+        Assert.Contains("Confirm", await second.InnerTextAsync("#current-review"), StringComparison.Ordinal);
+
+        using var client = portal.Client(portal.TokenA);
+        var review = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{studies["audiogram"]}")).GetProperty("summary").GetProperty("review");
+        Assert.Equal(1, review.GetProperty("reviewCount").GetInt32());
+        Assert.Equal("confirm", review.GetProperty("current").GetProperty("decision").GetString());
+        await first.Context.CloseAsync();
+        await second.Context.CloseAsync();
+    }
+
+    private static async Task ReviewAsync(IPage page, string decision, string comment)
+    {
+        await page.CheckAsync($"#decision-{decision}");
+        await page.FillAsync("#review-comment", comment);
+        await page.ClickAsync("#review-submit");
+        await page.WaitForSelectorAsync("#flash");
+        await PortalPages.WaitSettledAsync(page);
     }
 
     private static async Task OpenStudyAsync(IPage page, string id)
