@@ -54,7 +54,7 @@ public static class ReportingBench
 
         watch.Restart();
         var snapshot = await provider.GetRequiredService<ReportSnapshots>().PublishAsync(CancellationToken.None);
-        Console.WriteLine($"snapshot build (read cube, count, suppress per table, audit, persist): {watch.Elapsed.TotalSeconds:F1} s; cells {snapshot.Cells.Count:N0}, " +
+        Console.WriteLine($"snapshot build (read cube, count, suppress, audit, persist): {watch.Elapsed.TotalSeconds:F1} s; cells {snapshot.Cells.Count:N0}, " +
                           $"published {snapshot.Cells.Values.Count(v => v.IsPublished):N0}, primary {snapshot.Cells.Values.Count(v => v.Status == CellStatus.Suppressed):N0}, " +
                           $"secondary {snapshot.Cells.Values.Count(v => v.Status == CellStatus.SecondarySuppressed):N0}");
 
