@@ -28,6 +28,12 @@ public sealed class SqliteReportingStore : IReportingStore
                 version INTEGER NOT NULL,
                 document TEXT NOT NULL
             ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS reporting_snapshots (
+                id TEXT PRIMARY KEY,
+                as_of INTEGER NOT NULL,
+                header TEXT NOT NULL,
+                document TEXT
+            ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS reporting_keys (
                 name TEXT PRIMARY KEY,
                 value BLOB NOT NULL
@@ -102,6 +108,49 @@ public sealed class SqliteReportingStore : IReportingStore
 
             return 0;
         }, cancellationToken);
+
+    public Task SaveSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE reporting_snapshots SET document = NULL WHERE document IS NOT NULL;
+                INSERT OR REPLACE INTO reporting_snapshots (id, as_of, header, document) VALUES ($id, $asOf, $header, $document);
+                """;
+            command.Parameters.AddWithValue("$id", snapshot.Header.Id);
+            command.Parameters.AddWithValue("$asOf", snapshot.Header.AsOf.UtcTicks);
+            command.Parameters.AddWithValue("$header", JsonSerializer.Serialize(snapshot.Header, StoreJson.Options));
+            command.Parameters.AddWithValue("$document", (object?)snapshot.Document ?? DBNull.Value);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    public async Task<StoredSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT header, document FROM reporting_snapshots ORDER BY as_of DESC, id DESC LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredSnapshot(JsonSerializer.Deserialize<SnapshotHeader>(reader.GetString(0), StoreJson.Options)!, reader.IsDBNull(1) ? null : reader.GetString(1))
+            : null;
+    }
+
+    public async Task<IReadOnlyList<SnapshotHeader>> ListSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT header FROM reporting_snapshots ORDER BY as_of DESC, id DESC";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var headers = new List<SnapshotHeader>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            headers.Add(JsonSerializer.Deserialize<SnapshotHeader>(reader.GetString(0), StoreJson.Options)!);
+        }
+
+        return headers;
+    }
 
     private static async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, StudyFact fact, CancellationToken cancellationToken)
     {

@@ -73,4 +73,25 @@ public abstract class ReportingStoreContractTests
 
         Assert.Equal(["a", "b"], (await store.ListAsync(CancellationToken.None)).Select(f => f.Key));
     }
+
+    [Fact]
+    public async Task Snapshots_survive_a_restart_the_newest_keeps_its_document_and_every_header_is_listed()
+    {
+        var store = CreateStore();
+        Assert.Null(await store.LatestSnapshotAsync(CancellationToken.None));
+        var first = new SnapshotHeader("s1", T0, null, []);
+        var second = new SnapshotHeader("s2", T0.AddHours(1), "s1", ["week:2026-W48", "month:2026-11"]);
+        await store.SaveSnapshotAsync(new StoredSnapshot(first, "{\"id\":\"s1\"}"), CancellationToken.None);
+        await store.SaveSnapshotAsync(new StoredSnapshot(second, "{\"id\":\"s2\"}"), CancellationToken.None);
+
+        var reopened = ReopenStore();
+        var latest = await reopened.LatestSnapshotAsync(CancellationToken.None);
+        Assert.Equal("s2", latest!.Header.Id);
+        Assert.Equal("{\"id\":\"s2\"}", latest.Document);
+        Assert.Equal(["week:2026-W48", "month:2026-11"], latest.Header.RevisedPeriods);
+        var headers = await reopened.ListSnapshotsAsync(CancellationToken.None);
+        Assert.Equal(["s2", "s1"], headers.Select(h => h.Id));
+        Assert.Equal("s1", headers[0].PreviousId);
+        Assert.Equal(T0, headers[1].AsOf);
+    }
 }

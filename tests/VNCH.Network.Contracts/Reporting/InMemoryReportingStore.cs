@@ -10,6 +10,7 @@ public sealed class InMemoryReportingStore : IReportingStore
     private readonly ConcurrentDictionary<string, StudyFact> facts = new();
     private readonly byte[] key = RandomNumberGenerator.GetBytes(32);
     private readonly Lock gate = new();
+    private readonly List<StoredSnapshot> snapshots = [];
 
     public Task<byte[]> GetOrCreatePseudonymKeyAsync(CancellationToken cancellationToken) => Task.FromResult(key);
 
@@ -41,5 +42,37 @@ public sealed class InMemoryReportingStore : IReportingStore
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task SaveSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            for (var i = 0; i < snapshots.Count; i++)
+            {
+                snapshots[i] = snapshots[i] with { Document = null };
+            }
+
+            snapshots.RemoveAll(s => s.Header.Id == snapshot.Header.Id);
+            snapshots.Add(snapshot);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<StoredSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(snapshots.OrderByDescending(s => s.Header.AsOf).FirstOrDefault());
+        }
+    }
+
+    public Task<IReadOnlyList<SnapshotHeader>> ListSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<SnapshotHeader>>(snapshots.Select(s => s.Header).OrderByDescending(h => h.AsOf).ToList());
+        }
     }
 }

@@ -20,4 +20,22 @@ public interface IReportingStore
 
     /// <summary>Replaces the whole cube with <paramref name="facts"/> (full rebuild from the study records).</summary>
     Task ReplaceAllAsync(IReadOnlyList<StudyFact> facts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a published snapshot. The newest one keeps its <see cref="StoredSnapshot.Document"/> (it is the next
+    /// snapshot's "previous": what readers already know); older ones keep their header only.
+    /// </summary>
+    Task SaveSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>The newest saved snapshot with its document, or null before the first.</summary>
+    Task<StoredSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every snapshot ever published (headers, newest first).</summary>
+    Task<IReadOnlyList<SnapshotHeader>> ListSnapshotsAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>When a snapshot was published, what it followed and which periods (grain:code) it revised.</summary>
+public sealed record SnapshotHeader(string Id, DateTimeOffset AsOf, string? PreviousId, IReadOnlyList<string> RevisedPeriods);
+
+/// <param name="Document">The serialized snapshot (<see cref="ReportSnapshotDocument"/>); null for older snapshots.</param>
+public sealed record StoredSnapshot(SnapshotHeader Header, string? Document);

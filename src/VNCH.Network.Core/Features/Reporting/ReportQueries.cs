@@ -135,10 +135,9 @@ public sealed class ReportQueries(ReportSnapshots snapshots, ITenantDirectory te
         const string T = ReportTables.Total;
         var byHospital = request.GroupBy.Contains("hospital");
         var byProvince = byHospital || request.GroupBy.Contains("province");
-        foreach (var (cell, value) in snapshot.Cells)
+        foreach (var (cell, value) in snapshot.CellsOf(table.Name, request.Grain))
         {
-            if (cell.Table != table.Name || cell.Grain != request.Grain
-                || (cell.Hospital != T) != byHospital || (cell.Province != T) != byProvince)
+            if ((cell.Hospital != T) != byHospital || (cell.Province != T) != byProvince)
             {
                 continue;
             }

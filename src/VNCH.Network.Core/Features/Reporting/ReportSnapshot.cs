@@ -54,5 +54,14 @@ public sealed class ReportSnapshot
 
     public ReportTable? Table(string name) => Tables.FirstOrDefault(t => t.Name == name);
 
+    /// <summary>The cells of one table at one grain: what a request selects from, so a request never scans the snapshot.</summary>
+    public IReadOnlyList<KeyValuePair<ReportCell, CellValue>> CellsOf(string table, PeriodGrain grain) =>
+        byTableAndGrain.Value.GetValueOrDefault((table, grain)) ?? [];
+
+    private Lazy<Dictionary<(string, PeriodGrain), List<KeyValuePair<ReportCell, CellValue>>>> byTableAndGrain =>
+        index ??= new(() => Cells.GroupBy(c => (c.Key.Table, c.Key.Grain)).ToDictionary(g => g.Key, g => g.ToList()));
+
+    private Lazy<Dictionary<(string, PeriodGrain), List<KeyValuePair<ReportCell, CellValue>>>>? index;
+
     public static string PeriodKey(PeriodGrain grain, string code) => $"{ReportingPeriods.Name(grain)}:{code}";
 }

@@ -12,8 +12,10 @@ public sealed class ReportSnapshotOptions
 }
 
 /// <summary>
-/// The published snapshots of this process: the current one answers every request; the next is cut from the cube
-/// when the refresh interval has passed and the cube changed, with the previous one as the reader's prior knowledge.
+/// The published snapshots: the current one answers every request (its suppression is computed once, when it is
+/// cut); the next is cut from the cube when the refresh interval has passed and the cube changed, with the previous
+/// one as the reader's prior knowledge. Every snapshot is saved in the reporting store, so a restart continues from
+/// the last published one (its revisions and differences stay protected).
 /// </summary>
 public sealed class ReportSnapshots(IReportingStore store, IOptions<DisclosureOptions> rules, IOptions<ReportSnapshotOptions> options, TimeProvider time)
 {
@@ -48,13 +50,26 @@ public sealed class ReportSnapshots(IReportingStore store, IOptions<DisclosureOp
     public async Task<ReportSnapshot> PublishAsync(CancellationToken cancellationToken)
     {
         var facts = await store.ListAsync(cancellationToken);
-        var previous = current;
-        if (previous is not null && previous.Facts.Count == facts.Count && previous.Facts.Zip(facts).All(p => p.First.Equivalent(p.Second)))
+        var previous = current ??= await store.LatestSnapshotAsync(cancellationToken) is { Document: { } document } ? ReportSnapshotDocument.FromDocument(document) : null;
+        if (previous is not null && Unchanged(previous.Facts, facts))
         {
             return previous;
         }
 
-        current = ReportSnapshotBuilder.Build(facts, previous, rules.Value, time.GetUtcNow());
-        return current;
+        var next = ReportSnapshotBuilder.Build(facts, previous, rules.Value, time.GetUtcNow());
+        await store.SaveSnapshotAsync(ReportSnapshotDocument.ToStored(next), cancellationToken);
+        current = next;
+        return next;
+    }
+
+    private static bool Unchanged(IReadOnlyList<StudyFact> before, IReadOnlyList<StudyFact> now)
+    {
+        if (before.Count != now.Count)
+        {
+            return false;
+        }
+
+        var byKey = before.ToDictionary(f => f.Key);
+        return now.All(f => byKey.TryGetValue(f.Key, out var old) && old.Equivalent(f));
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace VNCH.Network.Core.Features.Reporting.Disclosure;
 
 internal enum ColumnKind
@@ -17,15 +15,20 @@ internal enum ColumnKind
     Difference,
 }
 
-/// <summary>The linear system of one snapshot: columns (cells, known or to protect) over inner cells (groups of studies).</summary>
+/// <summary>
+/// The linear system of one snapshot: columns (cells, known or to protect) over inner cells (groups of
+/// studies with identical memberships). Inner cells are numbered geography first, then the other dimensions, with
+/// time least significant, so that a margin's leading index is its last leaf and the elimination stays sparse.
+/// </summary>
 internal sealed class CellSystem(int threshold)
 {
     private readonly Dictionary<(ColumnKind, ReportCell), int> ids = [];
     private readonly List<(ColumnKind Kind, ReportCell Cell)> columns = [];
     private readonly List<int> entityCounts = [];
     private readonly List<HashSet<string>?> children = [];
-    private readonly Dictionary<string, int> innerBySignature = [];
+    private readonly Dictionary<(int Column, int Coefficient)[], int> innerBySignature = new(SignatureComparer.Instance);
     private readonly List<(int Column, int Coefficient)[]> inner = [];
+    private readonly List<string> innerOrder = [];
 
     public int Column(ColumnKind kind, ReportCell cell, string? child = null)
     {
@@ -46,8 +49,8 @@ internal sealed class CellSystem(int threshold)
         return id;
     }
 
-    /// <summary>One study version and the columns it counts in; identical memberships share an inner cell.</summary>
-    public void AddEntity(List<(int Column, int Coefficient)> memberships)
+    /// <summary>One study version and the columns it counts in; identical memberships share an inner cell, ordered by <paramref name="order"/>.</summary>
+    public void AddEntity(List<(int Column, int Coefficient)> memberships, string order)
     {
         var merged = memberships.GroupBy(m => m.Column).Select(g => (Column: g.Key, Coefficient: g.Sum(m => m.Coefficient)))
             .Where(m => m.Coefficient != 0).OrderBy(m => m.Column).ToArray();
@@ -56,50 +59,54 @@ internal sealed class CellSystem(int threshold)
             entityCounts[column]++;
         }
 
-        var signature = new StringBuilder(merged.Length * 8);
-        foreach (var (column, coefficient) in merged)
+        if (innerBySignature.TryGetValue(merged, out var existing))
         {
-            signature.Append(column).Append(coefficient > 0 ? '+' : '-').Append(Math.Abs(coefficient)).Append(',');
+            if (string.CompareOrdinal(order, innerOrder[existing]) < 0)
+            {
+                innerOrder[existing] = order;
+            }
+
+            return;
         }
 
-        if (!innerBySignature.ContainsKey(signature.ToString()))
-        {
-            innerBySignature[signature.ToString()] = inner.Count;
-            inner.Add(merged);
-        }
+        innerBySignature[merged] = inner.Count;
+        inner.Add(merged);
+        innerOrder.Add(order);
     }
 
+    /// <summary>Decides every current cell: published, suppressed (primary) or withheld (secondary).</summary>
     public Dictionary<ReportCell, CellValue> Suppress()
     {
         var vectors = Vectors();
         var suppression = new GaussianSuppression();
         var known = new List<SparseVector>();
         var protectedColumns = new List<int>();
-        var primary = new HashSet<int>();
+        var status = new Dictionary<ReportCell, CellValue>();
+        var pending = new List<int>();
         for (var id = 0; id < columns.Count; id++)
         {
-            switch (columns[id].Kind)
+            var kind = columns[id].Kind;
+            if (kind == ColumnKind.Previous)
             {
-                case ColumnKind.Previous:
-                    suppression.AddKnown(vectors[id]);
-                    known.Add(vectors[id]);
-                    break;
-                case ColumnKind.Current or ColumnKind.WeekPart when Sensitive(id):
-                case ColumnKind.Difference when IsSmall(entityCounts[id]):
-                    suppression.Protect(vectors[id]); // already derivable is caught by the audit below
-                    protectedColumns.Add(id);
-                    if (columns[id].Kind == ColumnKind.Current)
-                    {
-                        primary.Add(id);
-                    }
-
-                    break;
+                suppression.AddKnown(vectors[id]);
+                known.Add(vectors[id]);
+            }
+            else if ((kind is ColumnKind.Current or ColumnKind.WeekPart && Sensitive(id)) || (kind == ColumnKind.Difference && IsSmall(entityCounts[id])))
+            {
+                suppression.Protect(vectors[id]);
+                protectedColumns.Add(id);
+                if (kind == ColumnKind.Current)
+                {
+                    status[columns[id].Cell] = Value(id, CellStatus.Suppressed);
+                }
+            }
+            else if (kind == ColumnKind.Current)
+            {
+                pending.Add(id);
             }
         }
 
-        var status = new Dictionary<ReportCell, CellValue>();
-        var candidates = Enumerable.Range(0, columns.Count)
-            .Where(id => columns[id].Kind == ColumnKind.Current && !primary.Contains(id))
+        var candidates = pending
             .OrderByDescending(id => entityCounts[id])
             .ThenByDescending(id => columns[id].Cell.Totals)
             .ThenBy(id => columns[id].Cell.ToString(), StringComparer.Ordinal);
@@ -115,17 +122,14 @@ internal sealed class CellSystem(int threshold)
                 protectedColumns.Add(id);
             }
 
-            status[columns[id].Cell] = new CellValue(entityCounts[id], children[id]!.Count, published ? CellStatus.Published : CellStatus.SecondarySuppressed);
-        }
-
-        foreach (var id in primary)
-        {
-            status[columns[id].Cell] = new CellValue(entityCounts[id], children[id]!.Count, CellStatus.Suppressed);
+            status[columns[id].Cell] = Value(id, published ? CellStatus.Published : CellStatus.SecondarySuppressed);
         }
 
         Audit(status, known, protectedColumns.Select(id => vectors[id]).ToList(), protectedColumns);
         return status;
     }
+
+    private CellValue Value(int id, CellStatus status) => new(entityCounts[id], children[id]!.Count, status);
 
     private void Audit(Dictionary<ReportCell, CellValue> status, List<SparseVector> known, List<SparseVector> protectedVectors, List<int> protectedColumns)
     {
@@ -145,21 +149,42 @@ internal sealed class CellSystem(int threshold)
 
     private SparseVector[] Vectors()
     {
+        var position = Enumerable.Range(0, inner.Count).OrderBy(i => innerOrder[i], StringComparer.Ordinal).ToArray();
         var entries = new List<KeyValuePair<int, long>>[columns.Count];
         for (var i = 0; i < entries.Length; i++)
         {
             entries[i] = [];
         }
 
-        for (var cell = 0; cell < inner.Count; cell++)
+        for (var index = 0; index < position.Length; index++)
         {
-            foreach (var (column, coefficient) in inner[cell])
+            foreach (var (column, coefficient) in inner[position[index]])
             {
-                entries[column].Add(new(cell, coefficient));
+                entries[column].Add(new(index, coefficient));
             }
         }
 
         return entries.Select(SparseVector.From).ToArray();
+    }
+
+    private sealed class SignatureComparer : IEqualityComparer<(int Column, int Coefficient)[]>
+    {
+        public static readonly SignatureComparer Instance = new();
+
+        public bool Equals((int Column, int Coefficient)[]? x, (int Column, int Coefficient)[]? y) =>
+            x is not null && y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode((int Column, int Coefficient)[] obj)
+        {
+            var hash = new HashCode();
+            foreach (var (column, coefficient) in obj)
+            {
+                hash.Add(column);
+                hash.Add(coefficient);
+            }
+
+            return hash.ToHashCode();
+        }
     }
 }
 

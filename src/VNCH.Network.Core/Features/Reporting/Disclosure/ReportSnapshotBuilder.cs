@@ -13,7 +13,6 @@ public static class ReportSnapshotBuilder
 {
     public static ReportSnapshot Build(IReadOnlyList<StudyFact> facts, ReportSnapshot? previous, DisclosureOptions rules, DateTimeOffset asOf)
     {
-        var system = new CellSystem(rules.Threshold);
         var previousFacts = (previous?.Facts ?? []).ToDictionary(f => f.Key);
         var currentKeys = facts.Select(f => f.Key).ToHashSet();
 
@@ -22,27 +21,57 @@ public static class ReportSnapshotBuilder
         // changed by it, and that difference is what subtracting two snapshots shows.
         var entities = facts.Select(f => (Current: (StudyFact?)f, Previous: previousFacts.GetValueOrDefault(f.Key)))
             .Concat(previousFacts.Values.Where(f => !currentKeys.Contains(f.Key)).Select(f => (Current: (StudyFact?)null, Previous: (StudyFact?)f)))
-            .OrderBy(e => (e.Current ?? e.Previous)!.Date).ThenBy(e => (e.Current ?? e.Previous)!.Key, StringComparer.Ordinal)
             .ToList();
 
+        // One system for every table and grain: a per-table split (ADR 0081, first attempt) let a suppressed cell be
+        // computed from cells of several tables together (the all-tables attack test found it).
         var tables = ReportTables.For(facts);
-        var previousTables = previous?.Tables ?? [];
-        foreach (var (current, old) in entities)
+        var cells = Suppress(tables, entities, previous, rules);
+        var hospitals = facts.GroupBy(f => f.Hospital).ToDictionary(g => g.Key, g => g.First().Province);
+        var digests = Digests(facts);
+        var previousDigests = previous?.PeriodDigests ?? new Dictionary<string, string>();
+        return new ReportSnapshot
         {
-            var changed = current is null || old is null || !old.Equivalent(current);
+            Id = $"{asOf:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', digests.OrderBy(d => d.Key).Select(d => d.Value)))))[..8]}",
+            AsOf = asOf,
+            Rules = rules,
+            Tables = tables,
+            Cells = cells,
+            Hospitals = hospitals,
+            DateSources = DateSources(facts),
+            PeriodDigests = digests,
+            RevisedPeriods = previousDigests.Where(p => digests.GetValueOrDefault(p.Key) != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList(),
+            PreviousId = previous?.Id,
+            Facts = facts,
+        };
+    }
+
+    private static Dictionary<ReportCell, CellValue> Suppress(
+        IReadOnlyList<ReportTable> current, List<(StudyFact? Current, StudyFact? Previous)> entities, ReportSnapshot? previous, DisclosureOptions rules)
+    {
+        var before = previous?.Tables ?? [];
+        var system = new CellSystem(rules.Threshold);
+        foreach (var (fact, old) in entities)
+        {
+            var changed = fact is null || old is null || !old.Equivalent(fact);
             var oldCells = old is null
                 ? []
-                : CellsOf(old, previousTables).Where(c => previous!.Cells.GetValueOrDefault(c)?.IsPublished == true).ToHashSet();
-            var newCells = current is null ? [] : CellsOf(current, tables).ToHashSet();
+                : CellsOf(old, before).Where(c => previous!.Cells.GetValueOrDefault(c)?.IsPublished == true).ToHashSet();
+            var newCells = fact is null ? [] : CellsOf(fact, current).ToHashSet();
+            if (oldCells.Count == 0 && newCells.Count == 0)
+            {
+                continue; // the study is in no table's population
+            }
+
             var memberships = new List<(int Column, int Coefficient)>();
             foreach (var cell in newCells)
             {
-                memberships.Add((system.Column(ColumnKind.Current, cell, current!.Child), 1));
-                if (cell.Grain == PeriodGrain.Week && ReportingPeriods.Of(current.Date, PeriodGrain.Week) is var week && week.Start.Month != week.End.AddDays(-1).Month)
+                memberships.Add((system.Column(ColumnKind.Current, cell, fact!.Child), 1));
+                if (cell.Grain == PeriodGrain.Week && ReportingPeriods.Of(fact.Date, PeriodGrain.Week) is var week && week.Start.Month != week.End.AddDays(-1).Month)
                 {
                     // The part of a month-straddling week inside one month is never published, yet weeks and
                     // months together would give it: it is protected like a cell.
-                    memberships.Add((system.Column(ColumnKind.WeekPart, cell with { Period = $"{cell.Period}@{current.Date:yyyy-MM}" }, current.Child), 1));
+                    memberships.Add((system.Column(ColumnKind.WeekPart, cell with { Period = $"{cell.Period}@{fact.Date:yyyy-MM}" }, fact.Child), 1));
                 }
             }
 
@@ -64,28 +93,16 @@ public static class ReportSnapshotBuilder
                 }
             }
 
-            system.AddEntity(memberships);
+            system.AddEntity(memberships, Order((fact ?? old)!));
         }
 
-        var cells = system.Suppress();
-        var hospitals = facts.GroupBy(f => f.Hospital).ToDictionary(g => g.Key, g => g.First().Province);
-        var digests = Digests(facts);
-        var previousDigests = previous?.PeriodDigests ?? new Dictionary<string, string>();
-        return new ReportSnapshot
-        {
-            Id = $"{asOf:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', digests.OrderBy(d => d.Key).Select(d => d.Value)))))[..8]}",
-            AsOf = asOf,
-            Rules = rules,
-            Tables = tables,
-            Cells = cells,
-            Hospitals = hospitals,
-            DateSources = DateSources(facts),
-            PeriodDigests = digests,
-            RevisedPeriods = previousDigests.Where(p => digests.GetValueOrDefault(p.Key) != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList(),
-            PreviousId = previous?.Id,
-            Facts = facts,
-        };
+        return system.Suppress();
     }
+
+    /// <summary>Geography, then the other dimensions, then the day (least significant): see <see cref="CellSystem"/>.</summary>
+    private static string Order(StudyFact fact) =>
+        $"{fact.Province}|{fact.Hospital}|{fact.Kind}|{fact.Modality}|{fact.Outcome}|{fact.AgeBand}|{fact.Sex}|" +
+        $"{string.Join(';', fact.Findings.Select(f => f.Category))}|{fact.Date:yyyy-MM-dd}";
 
     /// <summary>Every cell of every table the fact counts in, at every grain (all margins included).</summary>
     public static IEnumerable<ReportCell> CellsOf(StudyFact fact, IReadOnlyList<ReportTable> tables)

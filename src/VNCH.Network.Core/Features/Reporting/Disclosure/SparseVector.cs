@@ -9,6 +9,8 @@ public sealed class SparseVector
 {
     public const long Prime = 2147483647;
 
+    private int? hashCode; // immutable: hashed once (the suppressor looks vectors up by value)
+
     private SparseVector(int[] indices, long[] values)
     {
         Indices = indices;
@@ -95,7 +97,9 @@ public sealed class SparseVector
     public override bool Equals(object? obj) =>
         obj is SparseVector other && Indices.AsSpan().SequenceEqual(other.Indices) && Values.AsSpan().SequenceEqual(other.Values);
 
-    public override int GetHashCode()
+    public override int GetHashCode() => hashCode ??= ComputeHashCode();
+
+    private int ComputeHashCode()
     {
         var hash = new HashCode();
         for (var i = 0; i < Indices.Length; i++)
