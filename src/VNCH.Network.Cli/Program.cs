@@ -34,6 +34,7 @@ app.Configure(config =>
     config.AddCommand<GetStudyCommand>("study").WithDescription("One study: status, patient, instances, analyses.");
     config.AddCommand<GetStudyFhirCommand>("fhir").WithDescription("A study's FHIR R4 Bundle.");
     config.AddCommand<WaitForStudyCommand>("wait").WithDescription("Wait until a study's status is final (exit 0 completed/no-analyser, 1 rejected/failed, 3 timeout).");
+    config.AddCommand<VNCH.Network.Cli.Commands.Samples.GenerateSamplesCommand>("samples").WithDescription("Write a synthetic sample set (chest X-rays, 12-lead ECGs as DICOM and HL7 aECG, audiograms, manifest.json).");
     config.AddBranch("audit", audit =>
     {
         audit.SetDescription("The append-only audit trail.");

@@ -26,6 +26,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<InboxHandler>();
         services.TryAddSingleton<AnalysisHandler>();
         services.TryAddSingleton<StudyQueries>();
+        services.TryAddSingleton<Features.Review.ReviewHandler>();
+        services.TryAddSingleton<StudyTrailQueries>();
         services.TryAddSingleton<Features.DicomWeb.DicomWebQueries>();
         services.TryAddSingleton<StalledStudyRecovery>();
 

@@ -4,6 +4,7 @@ using VNCH.Network.Api.Hosting;
 using VNCH.Network.Embedded;
 using VNCH.Network.Embedded.Auth;
 using VNCH.Network.Embedded.Storage;
+using VNCH.Network.Portal;
 using VNCH.Network.Server;
 
 // The embedded host: the same API and handlers as the Azure Functions app, on SQLite + files.
@@ -49,5 +50,7 @@ app.UseAuthorization();
 // The API description is for the network's own callers: it names every route and parameter (issue 13 item 12).
 app.MapOpenApi("/api/openapi/{documentName}.json").RequireAuthorization();
 app.MapVnchApi();
+// The clinicians' portal: static files on top of the public API above, nothing more (docs/portal.md).
+app.MapVnchPortal();
 app.Logger.LogInformation("VNCH.Network embedded service, data folder {DataPath}", folder.Root);
 await app.RunAsync();

@@ -203,9 +203,15 @@ public sealed class AuthMatrixTests(OneStudyService service) : IClassFixture<One
             .Replace("{instance}", dicom.GetString(Dicom.DicomTags.SOPInstanceUID), StringComparison.Ordinal)
             .Replace("{frames}", "1", StringComparison.Ordinal)
             .Replace("{path}", "7FE00010", StringComparison.Ordinal)
+            .Replace("{model}", "ecg-intervals", StringComparison.Ordinal)
             + (route.Name == "reports-series" ? "?indicator=pediatric-cxr-pneumonia/result&category=pneumonia" : "");
         var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
-        if (route.Method == "POST")
+        if (route.Name == "studies-review")
+        {
+            // A well-formed review (without If-Match): whoever is wrong about the caller is refused before it counts.
+            request.Content = new StringContent("{\"decision\":\"confirm\",\"comment\":\"matrix\"}", System.Text.Encoding.UTF8, "application/json");
+        }
+        else if (route.Method == "POST")
         {
             var content = new ByteArrayContent("not a study"u8.ToArray());
             content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");

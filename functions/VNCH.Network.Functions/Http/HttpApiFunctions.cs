@@ -31,6 +31,34 @@ public static class HttpApiFunctions
     public static Task<IActionResult> GetStudyFhir([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies/{id}/fhir")] HttpRequest request) =>
         ServeAsync("studies-fhir", request);
 
+    [Function("studies-review")]
+    public static Task<IActionResult> ReviewStudy([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/studies/{id}/review")] HttpRequest request) =>
+        ServeAsync("studies-review", request);
+
+    [Function("studies-ecg")]
+    public static Task<IActionResult> GetStudyEcg([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies/{id}/ecg")] HttpRequest request) =>
+        ServeAsync("studies-ecg", request);
+
+    [Function("studies-audiogram")]
+    public static Task<IActionResult> GetStudyAudiogram([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies/{id}/audiogram")] HttpRequest request) =>
+        ServeAsync("studies-audiogram", request);
+
+    [Function("studies-original")]
+    public static Task<IActionResult> GetStudyOriginal([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies/{id}/original")] HttpRequest request) =>
+        ServeAsync("studies-original", request);
+
+    [Function("studies-audit")]
+    public static Task<IActionResult> GetStudyAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/studies/{id}/audit")] HttpRequest request) =>
+        ServeAsync("studies-audit", request);
+
+    [Function("models-list")]
+    public static Task<IActionResult> ListModels([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models")] HttpRequest request) =>
+        ServeAsync("models-list", request);
+
+    [Function("models-get")]
+    public static Task<IActionResult> GetModel([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models/{model}")] HttpRequest request) =>
+        ServeAsync("models-get", request);
+
     [Function("reports-network")]
     public static Task<IActionResult> NetworkReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/reports/network")] HttpRequest request) =>
         ServeAsync("reports-network", request);

@@ -19,6 +19,8 @@ public static class ApplicationServiceCollectionExtensions
     {
         services.AddVnchCore(configuration);
         services.AddVnchAnalysers(configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>(), logger: startupLogger);
+        services.AddSingleton<Inference.Display.StudyDisplayQueries>();
+        services.AddSingleton<Inference.Display.ModelCatalog>();
         return services;
     }
 }

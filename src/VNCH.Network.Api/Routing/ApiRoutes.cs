@@ -1,7 +1,9 @@
 using VNCH.Network.Api.Features.Audit;
 using VNCH.Network.Api.Features.DicomWeb;
 using VNCH.Network.Api.Features.Health;
+using VNCH.Network.Api.Features.Portal;
 using VNCH.Network.Api.Features.Reports;
+using VNCH.Network.Api.Features.Review;
 using VNCH.Network.Api.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 
@@ -26,6 +28,20 @@ public static class ApiRoutes
             "One study: status with reason and timestamps, instances, findings with analyser id, version and scores."),
         new("studies-fhir", "GET", "/api/v1/studies/{id}/fhir", Roles.StudiesRead, GetStudyFhirEndpoint.Handle,
             "The study's FHIR R4 resources as a collection Bundle (application/fhir+json)."),
+        new("studies-review", "POST", "/api/v1/studies/{id}/review", Roles.StudiesReview, ReviewStudyEndpoint.Handle,
+            "A clinician confirms, rejects or amends the study's findings (If-Match: the study's ETag); final or amended DiagnosticReport, Provenance, result event."),
+        new("studies-ecg", "GET", "/api/v1/studies/{id}/ecg", Roles.StudiesRead, StudyDisplayEndpoints.Ecg,
+            "The ECG for display: leads in µV at the sampling rate, detected beats, measured intervals, age-specific limits and flags."),
+        new("studies-audiogram", "GET", "/api/v1/studies/{id}/audiogram", Roles.StudiesRead, StudyDisplayEndpoints.Audiogram,
+            "The audiogram for display: points (ear, frequency, threshold, air/bone, masked), pure-tone averages, WHO 2021 grade."),
+        new("studies-original", "GET", "/api/v1/studies/{id}/original", Roles.StudiesRead, StudyDisplayEndpoints.Original,
+            "Download of an original document byte for byte (instance=<uid>, default the first)."),
+        new("studies-audit", "GET", "/api/v1/studies/{id}/audit", Roles.StudiesRead, StudyDisplayEndpoints.Audit,
+            "The study's audit trail, oldest first."),
+        new("models-list", "GET", "/api/v1/models", Roles.StudiesRead, ModelEndpoints.List,
+            "The analysers this service runs: id, version, SHA-256, manifest."),
+        new("models-get", "GET", "/api/v1/models/{model}", Roles.StudiesRead, ModelEndpoints.Get,
+            "One analyser with its manifest and model card (Markdown)."),
         new("reports-network", "GET", "/api/v1/reports/network", Roles.ReportsRead, NetworkReportEndpoint.Handle,
             "De-identified network statistics: cells of one published table (table or finding, grain, from, to, groupBy, filters); JSON or text/csv; suppressed cells carry no numbers."),
         new("reports-series", "GET", "/api/v1/reports/series", Roles.ReportsRead, SeriesReportEndpoint.Handle,

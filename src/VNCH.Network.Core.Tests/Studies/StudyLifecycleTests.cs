@@ -16,7 +16,8 @@ public sealed class StudyLifecycleTests
         [StudyStatus.Received] = [StudyStatus.Received, StudyStatus.Queued, StudyStatus.Rejected, StudyStatus.Failed],
         [StudyStatus.Queued] = [StudyStatus.Analysing, StudyStatus.Failed],
         [StudyStatus.Analysing] = [StudyStatus.Received, StudyStatus.Analysing, StudyStatus.Completed, StudyStatus.NoAnalyser, StudyStatus.Rejected, StudyStatus.Failed],
-        [StudyStatus.Completed] = [StudyStatus.Received],
+        [StudyStatus.Completed] = [StudyStatus.Received, StudyStatus.Reviewed],
+        [StudyStatus.Reviewed] = [StudyStatus.Received, StudyStatus.Reviewed],
         [StudyStatus.NoAnalyser] = [StudyStatus.Received],
         [StudyStatus.Rejected] = [StudyStatus.Received],
         [StudyStatus.Failed] = [StudyStatus.Received],
@@ -60,6 +61,7 @@ public sealed class StudyLifecycleTests
             StudyStatus.Completed => () => study.Complete(at),
             StudyStatus.NoAnalyser => () => study.FinishWithoutAnalyser(at, Reason),
             StudyStatus.Rejected => () => study.Reject(at, Reason),
+            StudyStatus.Reviewed => () => study.Review(StudyStates.TestReview(at)),
             _ => () => study.Fail(at, Reason),
         };
 

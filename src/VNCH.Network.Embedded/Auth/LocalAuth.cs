@@ -70,10 +70,10 @@ public static class LocalAuth
     /// <summary>The audited identity of a development token: the hospital and the person it was minted for.</summary>
     public static string Subject(TenantId tenant, string user) => $"dev:{tenant}:{user}";
 
-    /// <summary>Mints a development token for one hospital, one person (<paramref name="subject"/>) and a set of roles.</summary>
+    /// <summary>Mints a development token for one hospital, one person (<paramref name="subject"/>, <paramref name="name"/>) and a set of roles.</summary>
     public static string MintToken(
         SecurityKey key, TenantId tenant, IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset now,
-        string issuer = Issuer, string audience = Audience, string? subject = null)
+        string issuer = Issuer, string audience = Audience, string? subject = null, string? name = null)
     {
         if (lifetime > MaxLifetime)
         {
@@ -83,6 +83,8 @@ public static class LocalAuth
         var claims = new Dictionary<string, object>
         {
             ["sub"] = subject ?? Subject(tenant, Environment.UserName),
+            // The person's name, as Entra's `name` claim: a review's performer shows it (ADR 0090).
+            ["name"] = name ?? Environment.UserName,
             ["jti"] = Guid.NewGuid().ToString("N"),
             [TenantClaim] = tenant.Value,
             ["roles"] = roles.ToArray(),

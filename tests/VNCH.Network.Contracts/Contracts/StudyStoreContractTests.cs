@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using VNCH.Network.Contracts.Fakes;
 using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Review;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 
@@ -179,5 +180,66 @@ public abstract class StudyStoreContractTests
         Assert.Equal(["new"], dx.Items.Select(s => s.Id));
         var recent = await store.QueryAsync(TenantA, new StudyQuery { Since = T0.AddMinutes(30) }, CancellationToken.None);
         Assert.Equal(["rej", "new"], recent.Items.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Of_concurrent_replacements_from_one_version_exactly_one_wins_and_none_is_merged()
+    {
+        // Two clinicians review the version they both read (ADR 0090): the store's conditional write must let one
+        // through and refuse the others, never keep both nor lose the winner.
+        var store = CreateStore();
+        await store.SaveAsync(NewStudy(TenantA, "s-1", StudyStatus.Completed), CancellationToken.None);
+        var copies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => store.GetAsync(TenantA, "s-1", CancellationToken.None)));
+        Assert.Single(copies.Select(c => c!.ETag).Distinct());
+
+        var results = await Task.WhenAll(copies.Select((copy, i) => Task.Run(async () =>
+        {
+            copy!.Review(StudyStates.TestReview(T0.AddMinutes(i + 1), $"clinician-{i}"));
+            try
+            {
+                await store.SaveAsync(copy, CancellationToken.None);
+                return i;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return -1;
+            }
+        })));
+
+        var winner = Assert.Single(results, r => r >= 0);
+        var stored = (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Reviewed, stored.Status);
+        var review = Assert.Single(stored.Reviews);
+        Assert.Equal($"clinician-{winner}", review.Reviewer.Id);
+        Assert.Equal(copies[winner]!.ETag, stored.ETag);
+    }
+
+    [Fact]
+    public async Task Reviews_read_back_with_every_decision_and_amended_value()
+    {
+        var store = CreateStore();
+        var study = NewStudy(TenantA, "s-1", StudyStatus.Completed);
+        study.Review(StudyStates.TestReview(T0.AddMinutes(1)) with
+        {
+            Decision = ReviewDecision.Amend,
+            Findings =
+            [
+                new FindingDecision("demo", "1.0.0", 0, "8867-4", new CodedConcept(CodeSystems.Loinc, "8867-4", "Heart rate"), ReviewDecision.Amend, new QuantityValue(118m, "/min")),
+                new FindingDecision("demo", "1.0.0", 1, "8625-6", new CodedConcept(CodeSystems.Loinc, "8625-6", "P-R Interval"), ReviewDecision.Reject),
+            ],
+        });
+        await store.SaveAsync(study, CancellationToken.None);
+
+        var read = (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!;
+        Assert.Equal(StudyStatus.Reviewed, read.Status);
+        Assert.Equal(T0.AddMinutes(1), read.StatusTimes[StudyStatus.Reviewed]);
+        var review = Assert.Single(read.Reviews);
+        Assert.Equal((1, "clinician-test", "Bác sĩ Thử", ReviewDecision.Amend, "test review"),
+            (review.Number, review.Reviewer.Id, review.Reviewer.Name, review.Decision, review.Comment));
+        Assert.Equal(new QuantityValue(118m, "/min"), review.Findings[0].AmendedValue);
+        Assert.Equal(ReviewDecision.Reject, review.Findings[1].Decision);
+        Assert.Null(review.Findings[1].AmendedValue);
+        var reviewed = await store.QueryAsync(TenantA, new StudyQuery { Status = StudyStatus.Reviewed }, CancellationToken.None);
+        Assert.Equal(["s-1"], reviewed.Items.Select(s => s.Id));
     }
 }

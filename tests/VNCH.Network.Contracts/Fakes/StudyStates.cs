@@ -1,4 +1,5 @@
 using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Review;
 using VNCH.Network.Core.Features.Studies;
 
 namespace VNCH.Network.Contracts.Fakes;
@@ -25,9 +26,14 @@ public static class StudyStates
             default:
                 study.MarkQueued(at);
                 study.StartAnalysis(at);
-                if (status == StudyStatus.Completed)
+                if (status is StudyStatus.Completed or StudyStatus.Reviewed)
                 {
                     study.Complete(at);
+                }
+
+                if (status == StudyStatus.Reviewed)
+                {
+                    study.Review(TestReview(at));
                 }
                 else if (status == StudyStatus.NoAnalyser)
                 {
@@ -39,4 +45,14 @@ public static class StudyStates
 
         return study;
     }
+
+    /// <summary>A review that confirms everything, by a test clinician.</summary>
+    public static StudyReview TestReview(DateTimeOffset at, string reviewer = "clinician-test") => new()
+    {
+        Reviewer = new Reviewer(reviewer, "Bác sĩ Thử"),
+        Decision = ReviewDecision.Confirm,
+        Comment = "test review",
+        Findings = [],
+        At = at,
+    };
 }

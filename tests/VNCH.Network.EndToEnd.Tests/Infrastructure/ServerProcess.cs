@@ -10,12 +10,15 @@ namespace VNCH.Network.EndToEnd.Tests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly string dataPath;
+    private readonly IReadOnlyList<string> extraArguments;
     private readonly ConcurrentQueue<string> output = new();
     private Process? process;
 
-    public ServerProcess(string dataPath, int? port = null)
+    /// <param name="extraArguments">More configuration for this server (e.g. <c>--Vnch:Reporting:RefreshInterval=00:00:00</c>).</param>
+    public ServerProcess(string dataPath, int? port = null, IReadOnlyList<string>? extraArguments = null)
     {
         this.dataPath = dataPath;
+        this.extraArguments = extraArguments ?? [];
         Port = port ?? FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
     }
@@ -35,7 +38,7 @@ public sealed class ServerProcess : IAsyncDisposable
                      BuiltProgram.ServerDll, "--urls", BaseAddress.ToString().TrimEnd('/'), "--data-path", dataPath,
                      "--Embedded:InboxScanInterval=00:00:00.300", "--Logging:LogLevel:Default=Warning",
                      $"--Inference:ModelsPath={Path.Combine(TestData.RepositoryRoot, "models")}",
-                 })
+                 }.Concat(extraArguments))
         {
             start.ArgumentList.Add(arg);
         }

@@ -20,10 +20,29 @@ public static class ListStudiesEndpoint
         {
             if (!StudyViews.TryParseStatus(status, out var parsed))
             {
-                return ApiProblems.InvalidRequest($"Unknown status '{status}'. Use received, queued, analysing, completed, rejected, failed or no-analyser.");
+                return ApiProblems.InvalidRequest($"Unknown status '{status}'. Use received, queued, analysing, completed, reviewed, rejected, failed or no-analyser.");
             }
 
             query = query with { Status = parsed };
+        }
+
+        if (q["review"].ToString() is { Length: > 0 } review)
+        {
+            // Review state is a status: pending = analysed and waiting (completed), reviewed = reviewed.
+            StudyStatus? reviewStatus = review switch
+            {
+                "pending" => StudyStatus.Completed,
+                "reviewed" => StudyStatus.Reviewed,
+                _ => null,
+            };
+            if (reviewStatus is null || (query.Status is { } asked && asked != reviewStatus))
+            {
+                return ApiProblems.InvalidRequest(reviewStatus is null
+                    ? $"Unknown review state '{review}'. Use pending or reviewed."
+                    : $"review={review} contradicts status={StudyViews.Name(query.Status!.Value)}.");
+            }
+
+            query = query with { Status = reviewStatus };
         }
 
         if (q["kind"].ToString() is { Length: > 0 } kind)
@@ -86,7 +105,14 @@ public static class GetStudyEndpoint
     {
         var id = context.Http.GetRouteValue("id")?.ToString() ?? "";
         var study = await context.Service<StudyQueries>().GetAsync(context.Caller, id, context.Aborted);
-        return study is null ? ApiProblems.StudyNotFound(id) : Results.Json(StudyViews.Detail(study, context.Url));
+        if (study is null)
+        {
+            return ApiProblems.StudyNotFound(id);
+        }
+
+        // The version a review must name in If-Match (POST /api/v1/studies/{id}/review).
+        context.Http.Response.Headers.ETag = Core.Features.Review.StudyETags.Header(study.ETag!);
+        return Results.Json(StudyViews.Detail(study, context.Url));
     }
 }
 

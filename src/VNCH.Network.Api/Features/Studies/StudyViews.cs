@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Review;
 using VNCH.Network.Core.Features.Studies;
 
 namespace VNCH.Network.Api.Features.Studies;
@@ -27,7 +29,43 @@ public static class StudyViews
         createdAt = study.CreatedAt,
         updatedAt = study.UpdatedAt,
         statusTimes = study.StatusTimes.OrderBy(t => t.Value).ToDictionary(t => Name(t.Key), t => t.Value),
+        review = ReviewState(study),
         links = new { self = url($"/api/v1/studies/{study.Id}"), fhir = url($"/api/v1/studies/{study.Id}/fhir") },
+    };
+
+    /// <summary>pending (analysed, awaiting a clinician), reviewed, or null when the study cannot be reviewed.</summary>
+    public static string? ReviewStateName(Study study) => study.Status switch
+    {
+        StudyStatus.Completed => "pending",
+        StudyStatus.Reviewed => "reviewed",
+        _ => null,
+    };
+
+    /// <summary>The review block of a study (docs/api.md): state and the review in force, if any.</summary>
+    public static object ReviewState(Study study) => new
+    {
+        state = ReviewStateName(study),
+        reviewCount = study.Reviews.Count,
+        current = study.Reviews.Count == 0 ? null : ReviewView(study.Reviews[^1]),
+    };
+
+    public static object ReviewView(StudyReview review) => new
+    {
+        number = review.Number,
+        reportStatus = review.ReportStatus,
+        reviewer = new { id = review.Reviewer.Id, name = review.Reviewer.Name },
+        decision = ReviewDecisions.Name(review.Decision),
+        comment = review.Comment,
+        at = review.At,
+        findings = review.Findings.Select(f => new
+        {
+            analyser = f.Analyser,
+            analyserVersion = f.AnalyserVersion,
+            finding = f.Key,
+            code = f.Code,
+            decision = ReviewDecisions.Name(f.Decision),
+            value = f.AmendedValue,
+        }),
     };
 
     public static object Detail(Study study, Func<string, string> url) => new
@@ -59,9 +97,30 @@ public static class StudyViews
             conclusion = a.Result.Conclusion,
             conclusionCode = a.Result.ConclusionCode,
             durationMs = a.Result.Duration.TotalMilliseconds,
-            findings = a.Result.Findings,
+            findings = Findings(a, study.Reviews.Count == 0 ? null : study.Reviews[^1]),
         }),
+        reviews = study.Reviews.Select(ReviewView),
     };
+
+    /// <summary>Each finding as stored, plus its review key and the decision of the review in force.</summary>
+    private static IEnumerable<JsonNode?> Findings(AnalysisRecord analysis, StudyReview? review)
+    {
+        var keys = FindingKeys.For(analysis.Result);
+        return analysis.Result.Findings.Select((finding, index) =>
+        {
+            var node = JsonSerializer.SerializeToNode(finding, JsonSerializerOptions.Web)!.AsObject();
+            node["key"] = keys[index];
+            var decision = review?.Findings.FirstOrDefault(d => d.Analyser == analysis.Analyser.Id && d.Index == index);
+            node["review"] = decision is null
+                ? null
+                : new JsonObject
+                {
+                    ["decision"] = ReviewDecisions.Name(decision.Decision),
+                    ["value"] = decision.AmendedValue is null ? null : JsonSerializer.SerializeToNode(decision.AmendedValue, JsonSerializerOptions.Web),
+                };
+            return (JsonNode?)node;
+        });
+    }
 
     private static string Name(AdministrativeSex sex) => JsonNamingPolicy.KebabCaseLower.ConvertName(sex.ToString());
 

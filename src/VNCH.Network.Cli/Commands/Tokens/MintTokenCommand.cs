@@ -17,7 +17,7 @@ public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
         public string Tenant { get; init; } = "";
 
         [CommandOption("--roles <ROLES>")]
-        [Description("Comma-separated roles: Studies.Upload, Studies.Read, Reports.Read, Tenants.Admin.")]
+        [Description("Comma-separated roles: Studies.Upload, Studies.Read, Studies.Review, Reports.Read, Tenants.Admin.")]
         public string Roles { get; init; } = "";
 
         [CommandOption("--lifetime <DURATION>")]
@@ -62,7 +62,7 @@ public sealed class MintTokenCommand : AsyncCommand<MintTokenCommand.Settings>
 
         var key = LocalAuth.LoadOrCreateSigningKey(folder);
         Console.Out.WriteLine(LocalAuth.MintToken(key, tenant, settings.RoleList, settings.Lifetime, DateTimeOffset.UtcNow,
-            subject: LocalAuth.Subject(tenant, settings.User)));
+            subject: LocalAuth.Subject(tenant, settings.User), name: settings.User));
         return 0;
     }
 }

@@ -37,6 +37,7 @@ public static class FhirStudyMapper
             resources.AddRange(MapAnalysis(study, analysis, patientRef, imagingStudy, issued));
         }
 
+        resources.AddRange(Review.FhirReviewMapper.Map(study, patientRef, imagingStudy));
         return resources;
     }
 
@@ -166,7 +167,7 @@ public static class FhirStudyMapper
 
         var report = new DiagnosticReport
         {
-            Id = StudyIds.Resource(study.Tenant, study.Id, "DiagnosticReport", key),
+            Id = ReportId(study, analyser.Id),
             Status = DiagnosticReport.DiagnosticReportStatus.Preliminary,
             Category = [Category(study.Kind)],
             Code = ReportCode(study.Kind),
@@ -228,7 +229,7 @@ public static class FhirStudyMapper
     {
         var observation = new Observation
         {
-            Id = StudyIds.Resource(study.Tenant, study.Id, "Observation", analyser.Id, index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Id = ObservationId(study, analyser.Id, index),
             Status = ObservationStatus.Preliminary,
             Category = [Category(study.Kind)],
             Code = new CodeableConcept(finding.Code.System, finding.Code.Code, finding.Code.Display),
@@ -236,14 +237,7 @@ public static class FhirStudyMapper
             Effective = effective,
             Issued = issued,
             Device = deviceRef,
-            Value = finding.Value switch
-            {
-                QuantityValue q => new Quantity(q.Value, q.Unit, CodeSystems.Ucum),
-                ScoreValue s => new Quantity((decimal)s.Value, "1", CodeSystems.Ucum),
-                CodedValue c => new CodeableConcept(c.Concept.System, c.Concept.Code, c.Concept.Display),
-                BooleanValue b => new FhirBoolean(b.Value),
-                _ => null,
-            },
+            Value = Value(finding.Value),
         };
         if (finding.Value is null)
         {
@@ -273,14 +267,31 @@ public static class FhirStudyMapper
         return observation;
     }
 
-    private static CodeableConcept Category(StudyKind kind) => kind switch
+    /// <summary>The analyser's preliminary DiagnosticReport of the study.</summary>
+    public static string ReportId(Study study, string analyserId) => StudyIds.Resource(study.Tenant, study.Id, "DiagnosticReport", analyserId);
+
+    /// <summary>The Observation of the analyser's finding at <paramref name="index"/>.</summary>
+    public static string ObservationId(Study study, string analyserId, int index) =>
+        StudyIds.Resource(study.Tenant, study.Id, "Observation", analyserId, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The FHIR value of a finding (null when it has none).</summary>
+    public static DataType? Value(FindingValue? value) => value switch
+    {
+        QuantityValue q => new Quantity(q.Value, q.Unit, CodeSystems.Ucum),
+        ScoreValue s => new Quantity((decimal)s.Value, "1", CodeSystems.Ucum),
+        CodedValue c => new CodeableConcept(c.Concept.System, c.Concept.Code, c.Concept.Display),
+        BooleanValue b => new FhirBoolean(b.Value),
+        _ => null,
+    };
+
+    internal static CodeableConcept Category(StudyKind kind) => kind switch
     {
         StudyKind.Imaging => new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "imaging", "Imaging"),
         StudyKind.Audiogram => new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "exam", "Exam"),
         _ => new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "procedure", "Procedure"),
     };
 
-    private static CodeableConcept ReportCode(StudyKind kind) => kind switch
+    internal static CodeableConcept ReportCode(StudyKind kind) => kind switch
     {
         StudyKind.Imaging => new CodeableConcept(CodeSystems.Loinc, "18748-4", "Diagnostic imaging study"),
         StudyKind.Ecg => new CodeableConcept(CodeSystems.Loinc, "11524-6", "EKG study"),

@@ -50,14 +50,15 @@ public static class StudyFactProjection
             AgeBand = AgeBands.Of(study.Patient?.BirthDate, study.PatientAgeInDays, date),
             Sex = (study.Patient?.Sex ?? AdministrativeSex.Unknown).ToString().ToLowerInvariant(),
             Outcome = Outcome(study.Status),
-            Findings = study.Status == StudyStatus.Completed ? Findings(study) : [],
+            Findings = study.Status is StudyStatus.Completed or StudyStatus.Reviewed ? Findings(study) : [],
             Version = study.UpdatedAt,
         };
     }
 
     public static string Outcome(StudyStatus status) => status switch
     {
-        StudyStatus.Completed => "completed",
+        // A reviewed study is an analysed one: the outcome is the analysis'; the review shows in its own indicators.
+        StudyStatus.Completed or StudyStatus.Reviewed => "completed",
         StudyStatus.Rejected => "rejected",
         StudyStatus.Failed => "failed",
         StudyStatus.NoAnalyser => "no-analyser",
@@ -91,10 +92,30 @@ public static class StudyFactProjection
                     findings.Add(new FactFinding($"{analyser}/{indicator}", Flag(finding.Interpretation?.Code)));
                 }
             }
+
+            if (study.Reviews.Count > 0)
+            {
+                findings.Add(Agreement(analysis, study.Reviews[^1]));
+            }
         }
 
         return findings;
     }
+
+    /// <summary>
+    /// Clinician-vs-model agreement of the review in force, per analyser and version (ADR 0091): <c>agree</c> when
+    /// every finding was confirmed, <c>disagree</c> when one was rejected, else <c>amended</c>.
+    /// </summary>
+    public static FactFinding Agreement(AnalysisRecord analysis, Review.StudyReview review)
+    {
+        var decisions = review.Findings.Where(f => f.Analyser == analysis.Analyser.Id).Select(f => f.Decision).ToList();
+        var category = decisions.Contains(Review.ReviewDecision.Reject) ? "disagree"
+            : decisions.Contains(Review.ReviewDecision.Amend) ? "amended"
+            : "agree";
+        return new FactFinding($"{analysis.Analyser.Id}/{AgreementIndicator}@{analysis.Analyser.Version}", category);
+    }
+
+    public const string AgreementIndicator = "clinician-agreement";
 
     /// <summary>Analyser labels as categories: lower-case kebab, bounded, so no free text reaches the cube.</summary>
     private static string Category(string? label)

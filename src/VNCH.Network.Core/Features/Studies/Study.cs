@@ -24,6 +24,9 @@ public enum StudyStatus
     Rejected,
     Failed,
     NoAnalyser,
+
+    /// <summary>A clinician confirmed, rejected or amended the analysers' findings (issue 11, ADR 0090).</summary>
+    Reviewed,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<AdministrativeSex>))]
@@ -78,6 +81,10 @@ public sealed class Study
 
     public List<AnalysisRecord> Analyses { get; set; } = [];
 
+    /// <summary>Clinicians' reviews, oldest first; the last one is in force (ADR 0090). Added only by <see cref="Review"/>.</summary>
+    [JsonInclude]
+    public List<Features.Review.StudyReview> Reviews { get; private set; } = [];
+
     /// <summary>Set by the store on read/write; null for a study that has never been saved.</summary>
     [JsonIgnore]
     public string? ETag { get; set; }
@@ -127,6 +134,18 @@ public sealed class Study
     /// <summary>Every applicable analyser produced its result.</summary>
     public void Complete(DateTimeOffset at) => Enter(StudyStatus.Completed, at, null);
 
+    /// <summary>
+    /// A clinician decided the findings of an analysed study: from <c>completed</c> the first review (its report is
+    /// <c>final</c>), from <c>reviewed</c> a later one (its report is <c>amended</c>). The review is numbered here.
+    /// </summary>
+    public Features.Review.StudyReview Review(Features.Review.StudyReview review)
+    {
+        Enter(StudyStatus.Reviewed, review.At, null);
+        var numbered = review with { Number = Reviews.Count + 1 };
+        Reviews.Add(numbered);
+        return numbered;
+    }
+
     /// <summary>No analyser applies: final, and no result is made up.</summary>
     public void FinishWithoutAnalyser(DateTimeOffset at, StatusReason reason) => Enter(StudyStatus.NoAnalyser, at, reason);
 
@@ -170,7 +189,9 @@ public static class StudyLifecycle
         {
             StudyStatus.Received, StudyStatus.Analysing, StudyStatus.Completed, StudyStatus.NoAnalyser, StudyStatus.Rejected, StudyStatus.Failed,
         },
-        [StudyStatus.Completed] = new HashSet<StudyStatus> { StudyStatus.Received },
+        [StudyStatus.Completed] = new HashSet<StudyStatus> { StudyStatus.Received, StudyStatus.Reviewed },
+        // A later review amends the last one; a new document re-opens analysis (the reviews stay on the study).
+        [StudyStatus.Reviewed] = new HashSet<StudyStatus> { StudyStatus.Received, StudyStatus.Reviewed },
         [StudyStatus.NoAnalyser] = new HashSet<StudyStatus> { StudyStatus.Received },
         [StudyStatus.Rejected] = new HashSet<StudyStatus> { StudyStatus.Received },
         [StudyStatus.Failed] = new HashSet<StudyStatus> { StudyStatus.Received },
@@ -180,7 +201,10 @@ public static class StudyLifecycle
 
     /// <summary>A final study waits for nothing: only a new document moves it again.</summary>
     public static bool IsFinal(StudyStatus status) =>
-        status is StudyStatus.Completed or StudyStatus.Rejected or StudyStatus.Failed or StudyStatus.NoAnalyser;
+        status is StudyStatus.Completed or StudyStatus.Rejected or StudyStatus.Failed or StudyStatus.NoAnalyser or StudyStatus.Reviewed;
+
+    /// <summary>Only a study whose analysers produced findings can be reviewed (again).</summary>
+    public static bool IsReviewable(StudyStatus status) => status is StudyStatus.Completed or StudyStatus.Reviewed;
 }
 
 /// <summary>A status change the lifecycle does not allow: a bug in the caller, never a data problem.</summary>

@@ -5,10 +5,11 @@ public static class Roles
 {
     public const string StudiesUpload = "Studies.Upload";
     public const string StudiesRead = "Studies.Read";
+    public const string StudiesReview = "Studies.Review";
     public const string ReportsRead = "Reports.Read";
     public const string TenantsAdmin = "Tenants.Admin";
 
-    public static IReadOnlyList<string> All { get; } = [StudiesUpload, StudiesRead, ReportsRead, TenantsAdmin];
+    public static IReadOnlyList<string> All { get; } = [StudiesUpload, StudiesRead, StudiesReview, ReportsRead, TenantsAdmin];
 }
 
 /// <summary>An authenticated caller acting for one resolved tenant.</summary>

@@ -47,7 +47,7 @@ public sealed class EcgAnalyser : IAnalyser
         var instance = Applicable(subject)
             ?? throw new AnalysisRejectedException("no-applicable-instance", "The study holds no HL7 aECG or DICOM ECG waveform document.");
         var recording = await ReadAsync<EcgRecording>(
-            instance, stream => IsAecg(instance) ? AecgReader.Read(stream) : DicomWaveformReader.Read(stream), "ecg-unreadable", cancellationToken);
+            instance, stream => Read(instance.ContentType, stream), "ecg-unreadable", cancellationToken);
 
         var analysis = EcgInterpreter.Interpret(recording, subject.PatientAgeInDays, AdministrativeSexCodes.ToSignals(subject.Sex));
         if (analysis.HeartRateBpm is null)
@@ -104,10 +104,18 @@ public sealed class EcgAnalyser : IAnalyser
     }
 
     private static SubjectInstance? Applicable(AnalysisSubject subject) =>
-        subject.Instances.FirstOrDefault(i => IsAecg(i)
-            || (string.Equals(i.ContentType, DicomDocumentParser.MediaType, StringComparison.OrdinalIgnoreCase)
-                && i.Metadata.SopClassUid is { } sop && EcgSopClasses.Contains(sop)));
+        subject.Instances.FirstOrDefault(i => IsEcgDocument(i.ContentType, i.Metadata.SopClassUid));
 
-    private static bool IsAecg(SubjectInstance instance) =>
-        string.Equals(instance.ContentType, AecgDocumentParser.MediaType, StringComparison.OrdinalIgnoreCase);
+    /// <summary>An HL7 aECG document or a DICOM ECG waveform: what the algorithm (and the ECG display) reads.</summary>
+    public static bool IsEcgDocument(string contentType, string? sopClassUid) =>
+        IsAecg(contentType)
+        || (string.Equals(contentType, DicomDocumentParser.MediaType, StringComparison.OrdinalIgnoreCase)
+            && sopClassUid is { } sop && EcgSopClasses.Contains(sop));
+
+    /// <summary>Reads an ECG document of either form (throws SignalFormatException / DicomException when unreadable).</summary>
+    public static EcgRecording Read(string contentType, Stream stream) =>
+        IsAecg(contentType) ? AecgReader.Read(stream) : DicomWaveformReader.Read(stream);
+
+    private static bool IsAecg(string contentType) =>
+        string.Equals(contentType, AecgDocumentParser.MediaType, StringComparison.OrdinalIgnoreCase);
 }
