@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Ingestion.Budgets;
 using VNCH.Network.Core.Features.Ingestion.Parsers;
 using VNCH.Network.Core.Features.Results;
 using VNCH.Network.Core.Features.Work;
@@ -22,6 +23,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<WorkRetryOptions>().Bind(configuration.GetSection(WorkRetryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<WorkRetryPolicy>();
         services.AddOptions<AnalysisOptions>().Bind(configuration.GetSection(AnalysisOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InputBudgetOptions>().Bind(configuration.GetSection(InputBudgetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<InputBudget>();
         services.TryAddSingleton<IAnalyserRegistry>(sp => new AnalyserRegistry(sp.GetServices<IAnalyser>()));
         services.TryAddSingleton<IngestionHandler>();
         services.TryAddSingleton<InboxHandler>();

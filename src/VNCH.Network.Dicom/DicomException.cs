@@ -52,3 +52,22 @@ public class UnsupportedTransferSyntaxException : DicomException
 
     public string TransferSyntaxUid { get; }
 }
+
+/// <summary>What a reading limit of <see cref="DicomReadOptions"/> names: the input may be valid but is over budget.</summary>
+public enum DicomLimit
+{
+    NestingDepth,
+    ElementLength,
+    InflatedSize,
+    InflationRatio,
+}
+
+/// <summary>The input breaks one of the reader's limits (<see cref="Limit"/>), not the standard.</summary>
+public sealed class DicomLimitExceededException(DicomLimit limit, string message, DicomTag? tag = null, long? offset = null, long? declaredLength = null)
+    : DicomFormatException(message, tag, offset)
+{
+    public DicomLimit Limit { get; } = limit;
+
+    /// <summary>For <see cref="DicomLimit.ElementLength"/>: the length the element declares (the data may not hold it).</summary>
+    public long? DeclaredLength { get; } = declaredLength;
+}

@@ -47,6 +47,7 @@ public static class EmbeddedServiceCollectionExtensions
     /// <summary>The background workers that play the blob and queue triggers.</summary>
     public static IServiceCollection AddVnchEmbeddedWorkers(this IServiceCollection services)
     {
+        services.AddHostedService<StagingCleanup>(); // first: nothing is received before a crash's leftovers are gone
         services.AddSingleton<AnalysisWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AnalysisWorker>());
         services.AddSingleton<InboxWatcher>();

@@ -18,6 +18,8 @@ public static class ApplicationServiceCollectionExtensions
     public static IServiceCollection AddVnchApplication(this IServiceCollection services, IConfiguration configuration, ILogger? startupLogger = null)
     {
         services.AddVnchCore(configuration);
+        services.AddOptions<Routing.PublicUrlOptions>().Bind(configuration.GetSection(Routing.PublicUrlOptions.Section))
+            .Validate(o => o.IsValid, "Vnch:Api:PublicBaseUrl must be an absolute http(s) URL without query, fragment or user info.").ValidateOnStart();
         services.AddVnchAnalysers(configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>(), logger: startupLogger);
         services.AddSingleton<Inference.Display.StudyDisplayQueries>();
         services.AddSingleton<Inference.Display.ModelCatalog>();

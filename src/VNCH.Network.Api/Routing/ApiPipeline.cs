@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using VNCH.Network.Api.Problems;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Tenancy;
@@ -20,7 +21,7 @@ public static class ApiPipeline
         http.Response.Headers[CorrelationHeader] = correlationId;
         if (route.IsAnonymous)
         {
-            return await route.Handler(new ApiRequestContext(http, null));
+            return await RunAsync(route, new ApiRequestContext(http, null), correlationId);
         }
 
         var user = http.User;
@@ -54,7 +55,26 @@ public static class ApiPipeline
         }
 
         var caller = new Caller(tenant.Id, subject, roles, correlationId);
-        return await route.Handler(new ApiRequestContext(http, caller));
+        return await RunAsync(route, new ApiRequestContext(http, caller), correlationId);
+    }
+
+    /// <summary>
+    /// Runs the handler. An unexpected exception is answered 500 with a generic problem and the correlation id; its
+    /// type and stack go to the server log only, never its message (issue 13 item 11).
+    /// </summary>
+    private static async Task<IResult> RunAsync(ApiRoute route, ApiRequestContext context, string correlationId)
+    {
+        try
+        {
+            return await route.Handler(context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.Aborted.IsCancellationRequested)
+        {
+            var logger = context.Http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(ApiPipeline).FullName!);
+            logger?.LogError("Route {Route} failed ({CorrelationId}): {Exception}", route.Name, correlationId, Core.Features.Diagnostics.ExceptionSummary.Of(ex));
+            return ApiProblems.Problem(StatusCodes.Status500InternalServerError, "internal-error", "Internal error",
+                $"The request could not be completed. Quote correlation id {correlationId} when reporting it.");
+        }
     }
 
     public static PrincipalClaims ClaimsOf(ClaimsPrincipal user) =>

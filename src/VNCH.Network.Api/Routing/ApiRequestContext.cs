@@ -16,6 +16,10 @@ public sealed class ApiRequestContext(HttpContext http, Caller? caller)
     public T Service<T>()
         where T : notnull => Http.RequestServices.GetRequiredService<T>();
 
-    /// <summary>Absolute URL of a path on this service (used for Location and RetrieveURL).</summary>
-    public string Url(string path) => $"{Http.Request.Scheme}://{Http.Request.Host}{Http.Request.PathBase}{path}";
+    /// <summary>
+    /// The link to a path on this service (Location, RetrieveURL): from the configured public base URL, never from
+    /// the request's Host header (<see cref="PublicUrlOptions"/>).
+    /// </summary>
+    public string Url(string path) =>
+        (Http.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<PublicUrlOptions>>()?.Value ?? new PublicUrlOptions()).Link(path);
 }

@@ -139,7 +139,7 @@ public sealed class IngestionHandlerTests
         var pipeline = new Pipeline();
         var outcome = await pipeline.IngestFileAsync(Pipeline.TenantA, TestData.File("dicom/orthanc-tests/2026-05-06-Deeply-Nested-Sequence.dcm"));
         Assert.Equal(IngestStatus.Failed, outcome.Status);
-        Assert.Equal(IngestReasons.CannotUnderstand, outcome.ReasonCode);
+        Assert.Equal(Features.Ingestion.Budgets.BudgetReasons.TooDeep, outcome.ReasonCode); // the specific limit (ADR 0100)
     }
 
     [Fact]

@@ -258,9 +258,12 @@ internal sealed class ByteSource
     }
 }
 
-/// <summary>Stops inflation past a byte budget (zip-bomb guard).</summary>
-internal sealed class InflateLimitStream(Stream inner, long maxBytes) : Stream
+/// <summary>Stops inflation past a byte budget or a ratio to the deflated bytes read (zip-bomb guard).</summary>
+internal sealed class InflateLimitStream(Stream inner, long maxBytes, int maxRatio, CountingReadStream deflated) : Stream
 {
+    /// <summary>Inflated bytes allowed before the ratio is judged (small inputs legitimately compress very well).</summary>
+    private const long RatioAllowance = 1024 * 1024;
+
     private long _total;
 
     public override bool CanRead => true;
@@ -288,11 +291,51 @@ internal sealed class InflateLimitStream(Stream inner, long maxBytes) : Stream
         _total += n;
         if (_total > maxBytes)
         {
-            throw new DicomFormatException(
+            throw new DicomLimitExceededException(DicomLimit.InflatedSize,
                 $"The deflated data set inflates beyond the limit of {maxBytes} bytes (MaxInflatedBytes); refusing a possible zip bomb.",
                 offset: _total);
         }
 
+        if (_total > RatioAllowance && _total > maxRatio * Math.Max(1, deflated.BytesRead))
+        {
+            throw new DicomLimitExceededException(DicomLimit.InflationRatio,
+                $"The deflated data set inflates more than {maxRatio} times its compressed size (MaxInflationRatio); refusing a possible zip bomb.",
+                offset: _total);
+        }
+
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>Counts the bytes read through it (the compressed side of an inflation).</summary>
+internal sealed class CountingReadStream(Stream inner) : Stream
+{
+    public long BytesRead { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = inner.Read(buffer, offset, count);
+        BytesRead += n;
         return n;
     }
 

@@ -25,6 +25,15 @@ internal sealed partial class DatasetParser
             element = new DicomElement(tag, vr, fileVR, length, valueOffset, ReadOnlyMemory<byte>.Empty, valueLoaded: false);
             stop = true;
         }
+        else if (_options.PixelDataMode == PixelDataMode.Verify)
+        {
+            if (!_src.Skip(present))
+            {
+                throw Truncated(tag, valueOffset, $"{present} bytes of pixel data");
+            }
+
+            element = new DicomElement(tag, vr, fileVR, length, valueOffset, ReadOnlyMemory<byte>.Empty, valueLoaded: false);
+        }
         else if (_options.PixelDataMode == PixelDataMode.Reference && _src.IsRereadable && _offsetsInSource)
         {
             _src.Skip(present);
@@ -34,7 +43,7 @@ internal sealed partial class DatasetParser
         {
             if (present > _options.MaxElementLength)
             {
-                throw new DicomFormatException($"Pixel data of {present} bytes exceeds MaxElementLength {_options.MaxElementLength}; read it with PixelDataMode.Reference", tag, valueOffset);
+                throw new DicomLimitExceededException(DicomLimit.ElementLength, $"Pixel data of {present} bytes exceeds MaxElementLength {_options.MaxElementLength}; read it with PixelDataMode.Reference", tag, valueOffset, present);
             }
 
             if (!_src.TryEnsure((int)present))
@@ -60,8 +69,9 @@ internal sealed partial class DatasetParser
             return true;
         }
 
-        var load = _options.PixelDataMode == PixelDataMode.Load || !_src.IsRereadable || !_offsetsInSource;
-        var element = ReadFragments(tag, vr, fileVR, valueOffset, bigEndian, load);
+        var verify = _options.PixelDataMode == PixelDataMode.Verify;
+        var load = !verify && (_options.PixelDataMode == PixelDataMode.Load || !_src.IsRereadable || !_offsetsInSource);
+        var element = ReadFragments(tag, vr, fileVR, valueOffset, bigEndian, load, verify);
         ds.Append(element);
         PixelData = new DicomPixelData(element, element.Fragments, _offsetsInSource, ExtendedTable(ds, DicomTags.ExtendedOffsetTable), ExtendedTable(ds, DicomTags.ExtendedOffsetTableLengths));
         return false;
@@ -70,7 +80,8 @@ internal sealed partial class DatasetParser
     private static ulong[]? ExtendedTable(DicomDataset ds, DicomTag tag) => ds.Contains(tag) ? ds.GetValues<ulong>(tag) : null;
 
     /// <summary>Items of encapsulated data (PS3.5 A.4), read flat up to the sequence delimiter.</summary>
-    private DicomElement ReadFragments(DicomTag tag, DicomVR vr, DicomVR fileVR, long valueOffset, bool bigEndian, bool load)
+    /// <param name="verify">Keep no fragment and require the sequence delimiter: the whole encapsulated value must be there.</param>
+    private DicomElement ReadFragments(DicomTag tag, DicomVR vr, DicomVR fileVR, long valueOffset, bool bigEndian, bool load, bool verify = false)
     {
         var src = _src;
         DicomFragment? offsetTable = null;
@@ -80,6 +91,11 @@ internal sealed partial class DatasetParser
             var pos = src.Position;
             if (!src.TryEnsure(8))
             {
+                if (verify && !_options.TolerateTruncation)
+                {
+                    throw Truncated(tag, pos, "the next fragment item or the sequence delimiter (the encapsulated pixel data is cut short)");
+                }
+
                 if (src.Remaining == 0 || src.Remaining < 8)
                 {
                     break; // missing sequence delimiter at the end of data: tolerated (pydicom, dcmtk)
@@ -108,7 +124,16 @@ internal sealed partial class DatasetParser
 
             var offset = src.Position;
             DicomFragment fragment;
-            if (load || offsetTable is null)
+            if (verify)
+            {
+                if (!src.Skip(length))
+                {
+                    throw Truncated(tag, pos, $"a fragment of {length} bytes");
+                }
+
+                fragment = new DicomFragment(offset, length, ReadOnlyMemory<byte>.Empty, false);
+            }
+            else if (load || offsetTable is null)
             {
                 if (length > _options.MaxElementLength || !src.TryEnsure((int)length))
                 {

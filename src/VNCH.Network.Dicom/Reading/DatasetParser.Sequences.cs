@@ -97,7 +97,7 @@ internal sealed partial class DatasetParser
     {
         if (++_depth > _options.MaxNestingDepth)
         {
-            throw new DicomFormatException(
+            throw new DicomLimitExceededException(DicomLimit.NestingDepth,
                 $"Sequences are nested deeper than the limit of {_options.MaxNestingDepth} (MaxNestingDepth)", header.Tag, header.ValueOffset);
         }
 

@@ -295,7 +295,7 @@ internal sealed partial class DatasetParser
 
         if (presentLength > _options.MaxElementLength)
         {
-            throw new DicomFormatException($"Value length {valueLength} exceeds MaxElementLength {_options.MaxElementLength}", header.Tag, header.Position);
+            throw new DicomLimitExceededException(DicomLimit.ElementLength, $"Value length {valueLength} exceeds MaxElementLength {_options.MaxElementLength}", header.Tag, header.ValueOffset, presentLength);
         }
 
         if (!_src.TryEnsure((int)presentLength))
@@ -332,7 +332,12 @@ internal sealed partial class DatasetParser
 
             // Grow the window geometrically so a long value without a delimiter costs linear time, not quadratic.
             var want = Math.Min(Math.Max(searched * 2L, searched + 64L * 1024), Math.Min(int.MaxValue - 64, _src.Remaining));
-            if (searched > _options.MaxElementLength || want <= searched)
+            if (searched > _options.MaxElementLength)
+            {
+                throw new DicomLimitExceededException(DicomLimit.ElementLength, $"Undefined-length value is longer than MaxElementLength {_options.MaxElementLength}", tag, valueOffset);
+            }
+
+            if (want <= searched)
             {
                 throw new DicomFormatException("Undefined-length value has no sequence delimiter before the end of data", tag, valueOffset);
             }

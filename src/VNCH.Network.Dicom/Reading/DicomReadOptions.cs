@@ -12,6 +12,10 @@ public enum PixelDataMode
 
     /// <summary>Load the pixel data into memory.</summary>
     Load,
+
+    /// <summary>Walk the whole pixel data without keeping it (every fragment item and the sequence delimiter must be
+    /// present; a native value must be complete), then read on: proves a file is whole in bounded memory.</summary>
+    Verify,
 }
 
 /// <summary>Reading options with safe defaults for untrusted input.</summary>
@@ -32,6 +36,15 @@ public sealed record DicomReadOptions
 
     /// <summary>Largest inflated size of a deflated data set (zip-bomb guard).</summary>
     public long MaxInflatedBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// Largest inflated/deflated ratio of a deflated data set, checked once 1 MiB has been inflated (a DICOM data set
+    /// compresses far less than a zip bomb's ~1000:1).
+    /// </summary>
+    public int MaxInflationRatio { get; init; } = 1000;
+
+    /// <summary>Shared slots bounding how many deflated data sets inflate at once; null for no bound.</summary>
+    public InflationGate? InflationGate { get; init; }
 
     /// <summary>
     /// Accept data cut short (a value, item or sequence running past the end): it is kept up to the end and

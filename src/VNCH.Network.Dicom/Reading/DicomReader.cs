@@ -114,15 +114,25 @@ public static class DicomReader
         DatasetParser parser;
         if (transferSyntax.IsDeflated)
         {
-            var inflated = new InflateLimitStream(new DeflateStream(source.RemainderAsStream(), CompressionMode.Decompress), options.MaxInflatedBytes);
-            parser = new DatasetParser(new ByteSource(inflated, 64 * 1024), options, offsetsInSource: false);
+            // Each inflation holds up to MaxInflatedBytes in memory: the shared slots bound how many run at once.
+            options.InflationGate?.Enter();
+            try
+            {
+                var deflated = new CountingReadStream(source.RemainderAsStream());
+                var inflated = new InflateLimitStream(new DeflateStream(deflated, CompressionMode.Decompress), options.MaxInflatedBytes, options.MaxInflationRatio, deflated);
+                parser = new DatasetParser(new ByteSource(inflated, 64 * 1024), options, offsetsInSource: false);
+                parser.Parse(dataset, transferSyntax.IsImplicitVR, transferSyntax.IsBigEndian, isMeta: false);
+            }
+            finally
+            {
+                options.InflationGate?.Exit();
+            }
         }
         else
         {
             parser = new DatasetParser(source, options, offsetsInSource: true);
+            parser.Parse(dataset, transferSyntax.IsImplicitVR, transferSyntax.IsBigEndian, isMeta: false);
         }
-
-        parser.Parse(dataset, transferSyntax.IsImplicitVR, transferSyntax.IsBigEndian, isMeta: false);
 
         return new DicomFile(meta, dataset, transferSyntax)
         {

@@ -19,6 +19,8 @@ public sealed class InboxWatcher(
     TimeProvider time,
     ILogger<InboxWatcher> logger) : BackgroundService
 {
+    private const string StillBeingWritten = "still open for writing";
+
     private readonly SemaphoreSlim wake = new(0, 1);
 
     /// <summary>Entries that could not be taken, by path: how often, and when to look again.</summary>
@@ -39,7 +41,8 @@ public sealed class InboxWatcher(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "Inbox scan failed; retrying at the next interval");
+                // Inbox I/O errors name files (often medical record numbers): the log keeps the type and stack only.
+                logger.LogError("Inbox scan failed; retrying at the next interval: {Exception}", Core.Features.Diagnostics.ExceptionSummary.Of(ex));
             }
 
             try
@@ -147,6 +150,14 @@ public sealed class InboxWatcher(
         var result = await inbox.HandleAsync(relative.Replace(Path.DirectorySeparatorChar, '/'), _ =>
             {
                 var stream = segments.Length > 1 ? InboxFile.Open(path, Path.Combine(folder.Inbox, segments[0]), out refusal) : null;
+                if (stream is not null && OpenWriters.AnyWriter(stream))
+                {
+                    // Opened first, then checked: a writer still holds this very file, so it is not complete yet.
+                    stream.Dispose();
+                    stream = null;
+                    refusal = StillBeingWritten;
+                }
+
                 return Task.FromResult<Stream?>(stream);
             },
             $"inbox:{Guid.NewGuid():N}", cancellationToken);
@@ -158,6 +169,8 @@ public sealed class InboxWatcher(
             case InboxDisposition.Ingested:
                 Move(path, Path.Combine(folder.Processed, relative));
                 return true;
+            case InboxDisposition.NotReady when refusal == StillBeingWritten:
+                return false; // Not a bad entry: looked at again at the next scan, without backoff or report.
             default:
                 await RefuseAsync(path, refusal ?? "not readable yet", cancellationToken);
                 return false;

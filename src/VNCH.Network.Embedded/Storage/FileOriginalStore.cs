@@ -10,12 +10,15 @@ namespace VNCH.Network.Embedded.Storage;
 /// </summary>
 public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
 {
+    /// <summary>Where an upload is received before it is named by its hash (emptied at start: <see cref="StagingCleanup"/>).</summary>
+    public const string StagingFolderName = ".staging";
+
     private const int BufferSize = 81920;
 
     public async Task<StoredOriginal> PutAsync(TenantId tenant, Stream content, CancellationToken cancellationToken)
     {
         var tenantRoot = Path.Combine(folder.Originals, tenant.Value);
-        var staging = Path.Combine(tenantRoot, ".staging");
+        var staging = Path.Combine(tenantRoot, StagingFolderName);
         DataFolder.CreatePrivateFolder(staging);
         var temporary = Path.Combine(staging, Guid.NewGuid().ToString("N"));
         string sha256;

@@ -51,7 +51,7 @@ public static class StowResponse
         var studyIds = outcomes.Where(o => o.Status != IngestStatus.Failed && o.StudyId is not null).Select(o => o.StudyId!).Distinct().ToList();
         if (studyIds.Count == 1)
         {
-            context.Http.Response.Headers.Location = $"/api/v1/studies/{studyIds[0]}";
+            context.Http.Response.Headers.Location = context.Url($"/api/v1/studies/{studyIds[0]}");
         }
 
         var accept = context.Http.Request.Headers.Accept.ToString();

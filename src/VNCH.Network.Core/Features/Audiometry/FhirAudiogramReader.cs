@@ -48,6 +48,12 @@ public static class FhirAudiogramReader
         {
             throw Invalid([$"Bundle: not a readable FHIR R4 JSON resource ({ex.Message})"], ex);
         }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or InvalidOperationException or NullReferenceException or InvalidCastException)
+        {
+            // The FHIR library fails this way on some malformed property names (found by fuzzing, docs/security.md):
+            // still the sender's malformed document, refused like the others, without the library's own words.
+            throw Invalid(["Bundle: not a readable FHIR R4 JSON resource (a property could not be mapped)"], ex);
+        }
 
         if (resource is not Bundle bundle)
         {

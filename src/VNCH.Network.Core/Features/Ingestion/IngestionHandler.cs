@@ -2,7 +2,9 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Diagnostics;
 using VNCH.Network.Core.Features.DicomWeb;
+using VNCH.Network.Core.Features.Ingestion.Budgets;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Core.Features.Work;
@@ -48,10 +50,12 @@ public sealed class IngestionHandler(
     IEnumerable<IStudyDocumentParser> parsers,
     TimeProvider time,
     ILogger<IngestionHandler> logger,
-    IDicomIndex? dicomIndex = null)
+    IDicomIndex? dicomIndex = null,
+    InputBudget? budget = null)
 {
     private const int SniffLength = 1024;
     private readonly IReadOnlyList<IStudyDocumentParser> parsers = parsers.ToList();
+    private readonly InputBudget budget = budget ?? InputBudget.Default;
 
     public async Task<IngestOutcome> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
@@ -62,8 +66,17 @@ public sealed class IngestionHandler(
         StoredOriginal stored;
         try
         {
-            await using var tee = new TeeReadStream(request.Content, pipe.Writer);
+            // The document's size budget holds while it streams: a breach stops the store, which keeps nothing.
+            var bounded = new BoundedReadStream(request.Content, budget.Limits.MaxDocumentBytes(request.MediaType), BudgetReasons.DocumentTooLarge, "The document");
+            await using var tee = new TeeReadStream(bounded, pipe.Writer);
             stored = await originals.PutAsync(request.Tenant, tee, cancellationToken);
+        }
+        catch (InputBudgetExceededException ex)
+        {
+            await parsing.CancelAsync();
+            await ObserveAsync(parse);
+            await AuditAsync(request, null, AuditOutcomes.Rejected, ex.ReasonCode, cancellationToken);
+            return new IngestOutcome(IngestStatus.Failed, null, null, null, null, ex.ReasonCode, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -107,10 +120,18 @@ public sealed class IngestionHandler(
         {
             return await RejectAsync(request, stored, ex.ReasonCode, ex.Message, cancellationToken);
         }
+        catch (InputBudgetExceededException ex)
+        {
+            return await RejectAsync(request, stored, ex.ReasonCode, ex.Message, cancellationToken);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Whatever a parser throws on hostile input is a rejection of that document, never a crash of the worker.
-            return await RejectAsync(request, stored, IngestReasons.CannotUnderstand, $"{ex.GetType().Name}: {ex.Message}", cancellationToken);
+            // The exception is for the server log only: the sender and the audit get a generic reason and the
+            // correlation id that finds the log entry (issue 13 item 11).
+            logger.LogError("A parser failed unexpectedly for tenant {Tenant} ({CorrelationId}): {Exception}", request.Tenant, request.CorrelationId, ExceptionSummary.Of(ex));
+            return await RejectAsync(request, stored, IngestReasons.CannotUnderstand,
+                $"The document could not be understood (correlation id {request.CorrelationId}).", cancellationToken);
         }
 
         return await RecordAsync(request, stored, document, cancellationToken);
@@ -123,14 +144,14 @@ public sealed class IngestionHandler(
     /// </summary>
     private async Task<IngestOutcome> UnavailableAsync(IngestRequest request, string? sha256, Exception ex, CancellationToken cancellationToken)
     {
-        logger.LogError(ex, "A store failed while ingesting for tenant {Tenant}; the uploader is told to retry", request.Tenant);
+        logger.LogError("A store failed while ingesting for tenant {Tenant} ({CorrelationId}); the uploader is told to retry: {Exception}", request.Tenant, request.CorrelationId, ExceptionSummary.Of(ex));
         try
         {
             await AuditAsync(request, null, AuditOutcomes.Failed, IngestReasons.OutOfResources, cancellationToken);
         }
         catch (Exception auditEx) when (auditEx is not OperationCanceledException)
         {
-            logger.LogError(auditEx, "The audit trail is unavailable too for tenant {Tenant}", request.Tenant);
+            logger.LogError("The audit trail is unavailable too for tenant {Tenant}: {Exception}", request.Tenant, ExceptionSummary.Of(auditEx));
         }
 
         return new IngestOutcome(IngestStatus.Failed, null, null, null, sha256, IngestReasons.OutOfResources,
@@ -320,7 +341,8 @@ public sealed class IngestionHandler(
             return study;
         }, cancellationToken);
 
-        logger.LogInformation("Rejected a document for tenant {Tenant}: {Reason} {Message}", tenant, reasonCode, message);
+        // The message stays in the study and the audit (it may quote the document's values, a date of birth).
+        logger.LogInformation("Rejected a document for tenant {Tenant}: {Reason} ({CorrelationId})", tenant, reasonCode, request.CorrelationId);
         await AuditAsync(request, studyId, AuditOutcomes.Rejected, $"{reasonCode}: {message}", cancellationToken);
         return new IngestOutcome(IngestStatus.Failed, studyId, null, null, stored.Sha256, reasonCode, message);
     }

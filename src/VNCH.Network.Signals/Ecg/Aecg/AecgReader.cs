@@ -263,12 +263,13 @@ public static class AecgReader
     /// <summary>HL7 TS: yyyyMMdd[HH[mm[ss[.fff]]]][+/-zzzz]; no zone means local time of the device, read as UTC.</summary>
     internal static DateTimeOffset? ParseTimestamp(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length < 8)
+        // Trimmed before its length is judged: white space around a short value must not pass (found by fuzzing).
+        var text = value?.Trim();
+        if (text is null || text.Length < 8)
         {
             return null;
         }
 
-        var text = value.Trim();
         var offset = TimeSpan.Zero;
         var sign = text.IndexOfAny(['+', '-'], 8);
         if (sign > 0)
@@ -276,6 +277,12 @@ public static class AecgReader
             var zone = text[(sign + 1)..];
             if (zone.Length == 4 && int.TryParse(zone, NumberStyles.None, CultureInfo.InvariantCulture, out var hhmm))
             {
+                // A zone must be a real one (at most ±14:00): DateTimeOffset refuses others with an exception.
+                if (hhmm / 100 > 14 || hhmm % 100 > 59 || hhmm > 1400)
+                {
+                    return null;
+                }
+
                 offset = new TimeSpan(hhmm / 100, hhmm % 100, 0) * (text[sign] == '-' ? -1 : 1);
             }
 
@@ -283,9 +290,14 @@ public static class AecgReader
         }
 
         string[] formats = ["yyyyMMddHHmmss.FFFFFF", "yyyyMMddHHmmss", "yyyyMMddHHmm", "yyyyMMddHH", "yyyyMMdd"];
-        return DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
-            ? new DateTimeOffset(time, offset)
-            : null;
+        if (!DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            || (offset > TimeSpan.Zero && time - DateTime.MinValue < offset)
+            || (offset < TimeSpan.Zero && DateTime.MaxValue - time < offset.Duration()))
+        {
+            return null; // Not a time, or one the zone moves out of the calendar.
+        }
+
+        return new DateTimeOffset(time, offset);
     }
 
     private sealed class ParseState

@@ -1,4 +1,5 @@
 using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Ingestion.Budgets;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Signals;
 using VNCH.Network.Signals.Audiometry;
@@ -10,17 +11,21 @@ namespace VNCH.Network.Core.Features.Ingestion.Parsers;
 /// ingestion with every problem listed. One document per visit: the visit (issuer, patient, test date) is both the
 /// study and the instance identity, so a corrected re-send with other content is a visible conflict.
 /// </summary>
-public sealed class AudiogramDocumentParser : IStudyDocumentParser
+public sealed class AudiogramDocumentParser(InputBudget? budget = null) : IStudyDocumentParser
 {
     public const string MediaType = MediaTypes.Audiogram;
+    private readonly InputBudgetOptions limits = (budget ?? InputBudget.Default).Limits;
 
     /// <summary>Declared, or an undeclared JSON object that is not a FHIR resource (those are the FHIR parser's).</summary>
     public bool CanParse(string? mediaType, ReadOnlySpan<byte> head) =>
         string.Equals(mediaType, MediaType, StringComparison.OrdinalIgnoreCase)
         || (JsonHead.IsUndeclaredJson(mediaType) && JsonHead.IsObject(head) && !JsonHead.IsFhirResource(head));
 
-    public Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken) =>
-        Task.FromResult(Parse(() => AudiogramReader.Read(content), MediaType));
+    public async Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var json = await JsonBudget.ReadAsync(content, limits, cancellationToken);
+        return Parse(() => AudiogramReader.Read(json), MediaType);
+    }
 
     /// <summary>
     /// What ingestion records of an audiogram, whichever form it came in; a format error becomes a rejection with

@@ -1,13 +1,20 @@
 using VNCH.Network.Core.Features.Analysis;
+using VNCH.Network.Core.Features.Ingestion.Budgets;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Dicom;
 using VNCH.Network.Signals;
 
 namespace VNCH.Network.Core.Features.Ingestion.Parsers;
 
-/// <summary>DICOM Part 10 (and headerless ACR-NEMA style) metadata through our own DICOM reader; pixels are not read.</summary>
-public sealed class DicomDocumentParser : IStudyDocumentParser
+/// <summary>
+/// DICOM Part 10 (and headerless ACR-NEMA style) metadata through our own DICOM reader. The pixel data is walked to
+/// its end without being kept (every fragment and the sequence delimiter must be there), so a file cut short is
+/// refused before it is acknowledged; the budget's limits (nesting, element size, inflation) apply.
+/// </summary>
+public sealed class DicomDocumentParser(InputBudget? budget = null) : IStudyDocumentParser
 {
+    private readonly InputBudget budget = budget ?? InputBudget.Default;
+
     public const string MediaType = MediaTypes.Dicom;
     public const string DefaultIssuer = "default";
 
@@ -29,9 +36,21 @@ public sealed class DicomDocumentParser : IStudyDocumentParser
     public Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken)
     {
         DicomFile file;
+        var counted = new CountedUpload(content);
         try
         {
-            file = DicomReader.Read(content, DicomReadOptions.MetadataOnly);
+            file = DicomReader.Read(counted, budget.DicomIngestion);
+        }
+        catch (DicomLimitExceededException ex) when (ex is { Limit: DicomLimit.ElementLength, DeclaredLength: { } declared, Offset: { } at }
+            && !counted.HoldsAtLeast(at + declared))
+        {
+            // A length longer than the whole upload is a cut or garbled file, not a large one.
+            throw new DocumentRejectedException(IngestReasons.CannotUnderstand,
+                $"Not a readable DICOM file: an element at byte offset {at} declares {declared} bytes, more than the document holds.", ex);
+        }
+        catch (DicomLimitExceededException ex)
+        {
+            throw new InputBudgetExceededException(BudgetReasons.For(ex.Limit), isTooLarge: ex.Limit != DicomLimit.NestingDepth, ex.Message);
         }
         catch (UnsupportedTransferSyntaxException ex)
         {
@@ -108,6 +127,56 @@ public sealed class DicomDocumentParser : IStudyDocumentParser
             Description = Text(data, DicomTags.StudyDescription),
             DicomIndex = DicomWeb.DicomInstanceAttributes.From(file),
         });
+    }
+
+    /// <summary>The upload as the reader sees it, counted, so a declared length can be judged against the whole.</summary>
+    private sealed class CountedUpload(Stream inner) : Stream
+    {
+        private long read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => read;
+            set => throw new NotSupportedException();
+        }
+
+        /// <summary>Whether the whole upload holds at least <paramref name="bytes"/> (reads, and drops, what is left).</summary>
+        public bool HoldsAtLeast(long bytes)
+        {
+            var scratch = new byte[81920];
+            int n;
+            while (read < bytes && (n = inner.Read(scratch, 0, scratch.Length)) > 0)
+            {
+                read += n;
+            }
+
+            return read >= bytes;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            read += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static string? Text(DicomDataset data, DicomTag tag) =>
