@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using VNCH.Network.Api;
 using VNCH.Network.Api.Hosting;
+using VNCH.Network.Api.Routing;
 using VNCH.Network.Embedded;
 using VNCH.Network.Embedded.Auth;
 using VNCH.Network.Embedded.Storage;
@@ -17,6 +18,13 @@ var dataPath = builder.Configuration["data-path"]
 var folder = new DataFolder(dataPath);
 folder.EnsureCreated();
 using var ownership = DataFolderLock.Acquire(folder);
+
+// Links name the address the operator bound (never a request's Host header) unless a public base URL is configured.
+if (builder.Configuration[$"{PublicUrlOptions.Section}:{nameof(PublicUrlOptions.PublicBaseUrl)}"] is null
+    && PublicUrlOptions.FromBinding(builder.Configuration["urls"]) is { } boundUrl)
+{
+    builder.Configuration[$"{PublicUrlOptions.Section}:{nameof(PublicUrlOptions.PublicBaseUrl)}"] = boundUrl;
+}
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4L * 1024 * 1024 * 1024);
 // The application (Core, parsers, analysers: ADR 0060) is wired as in the Functions app; this host adds the

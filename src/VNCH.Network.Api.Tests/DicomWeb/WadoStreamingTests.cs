@@ -34,7 +34,7 @@ public sealed class WadoStreamingTests
     {
         Id = TenantId.Parse("hosp-a"),
         Name = "A",
-        Mappings = [new(TenantMappingKind.EntraTenant, "tid-a")],
+        Mappings = [TenantMapping.EntraAppRole("tid-a", "Hospital.hosp-a")],
     };
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class WadoStreamingTests
         http.Request.Path = $"/api/v1/dicomweb/studies/{Study}";
         http.Request.RouteValues["study"] = Study;
         http.Request.Headers.Accept = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
-        http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "viewer"), new Claim("roles", Roles.StudiesRead), new Claim("tid", "tid-a")], "Bearer"));
+        http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "viewer"), new Claim("roles", Roles.StudiesRead), new Claim("tid", "tid-a"), new Claim("roles", "Hospital.hosp-a")], "Bearer"));
         http.Response.Body = body;
         var route = ApiRoutes.All.Single(r => r.Name == "dicomweb-retrieve-study");
 

@@ -45,4 +45,17 @@ public sealed class PublicLinkTests
     {
         Assert.False(new PublicUrlOptions { PublicBaseUrl = value }.IsValid);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080")]
+    [InlineData("https://vnch.local:8443/", "https://vnch.local:8443")]
+    [InlineData("http://0.0.0.0:5080", null)]
+    [InlineData("http://[::]:5080", null)]
+    [InlineData("http://127.0.0.1:0", null)]
+    [InlineData("http://127.0.0.1:5080;http://10.0.0.5:5080", null)]
+    [InlineData(null, null)]
+    public void The_embedded_default_is_the_one_concrete_address_the_operator_bound(string? urls, string? expected)
+    {
+        Assert.Equal(expected, PublicUrlOptions.FromBinding(urls));
+    }
 }

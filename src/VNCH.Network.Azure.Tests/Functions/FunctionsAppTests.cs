@@ -275,7 +275,7 @@ public sealed class FunctionsAppTests
         inboxBlobs.Files[$"{Hospital.Id}/a.dcm"] = bytes;
         await services.GetRequiredService<InboxEventFunction>().Run(InboxEvent($"{Hospital.Id}/a.dcm"), new TestFunctionContext());
         var reader = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim("sub", "doctor-1"), new Claim("tid", Hospital.Mappings[0].Value), new Claim("roles", Roles.StudiesRead)], "Bearer"));
+            [new Claim("sub", "doctor-1"), new Claim("tid", Directory), new Claim("roles", "Hospital.vnch-children-1"), new Claim("roles", Roles.StudiesRead)], "Bearer"));
 
         var search = Context(reader);
         search.Request.QueryString = new QueryString("?PatientID=P-9");

@@ -35,7 +35,9 @@ public sealed class HardenedInfraTests
 
         Assert.Contains("Microsoft.App/environments", text, StringComparison.Ordinal); // the Flex Consumption integration subnet
         Assert.Contains("virtualNetworkSubnetId", InfraTests.Resource("functionapp", "Microsoft.Web/sites")["properties"]!.AsObject().Select(p => p.Key));
-        Assert.Contains("network').outputs.appSubnetId", InfraTests.Module("functionapp")["properties"]!["parameters"]!["virtualNetworkSubnetId"]!.ToJsonString(InfraTests.Relaxed), StringComparison.Ordinal);
+        var subnet = InfraTests.Module("functionapp")["properties"]!["parameters"]!["virtualNetworkSubnetId"]!.ToJsonString(InfraTests.Relaxed);
+        Assert.Contains("'Microsoft.Resources/deployments', 'network')", subnet, StringComparison.Ordinal);
+        Assert.Contains(".outputs.appSubnetId.value", subnet, StringComparison.Ordinal);
     }
 
     [Fact]

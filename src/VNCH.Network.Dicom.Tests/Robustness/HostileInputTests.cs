@@ -9,7 +9,7 @@ public sealed class HostileInputTests
     [Fact]
     public void DeeplyNestedSequenceFileIsRejectedWithOurException()
     {
-        var ex = Assert.Throws<DicomFormatException>(() => Corpus.Read("orthanc-tests/2026-05-06-Deeply-Nested-Sequence.dcm"));
+        var ex = Assert.Throws<DicomLimitExceededException>(() => Corpus.Read("orthanc-tests/2026-05-06-Deeply-Nested-Sequence.dcm"));
         Assert.Contains("MaxNestingDepth", ex.Message, StringComparison.Ordinal);
         Assert.NotNull(ex.Tag);
         Assert.NotNull(ex.Offset);
@@ -33,7 +33,7 @@ public sealed class HostileInputTests
         Assert.Equal(depth, levels);
 
         // With the default limit the same bytes are refused, naming the tag and offset.
-        var ex = Assert.Throws<DicomFormatException>(() => DicomReader.Read(bytes));
+        var ex = Assert.Throws<DicomLimitExceededException>(() => DicomReader.Read(bytes));
         Assert.Equal(new DicomTag(0x00400275), ex.Tag);
     }
 
@@ -79,7 +79,7 @@ public sealed class HostileInputTests
     {
         var bytes = DeflatedFileWithZeros(64 * 1024 * 1024);
         Assert.True(bytes.Length < 1024 * 1024, "the test input itself is small");
-        var ex = Assert.Throws<DicomFormatException>(() => DicomReader.Read(bytes, new DicomReadOptions { MaxInflatedBytes = 8 * 1024 * 1024, PixelDataMode = PixelDataMode.Load }));
+        var ex = Assert.Throws<DicomLimitExceededException>(() => DicomReader.Read(bytes, new DicomReadOptions { MaxInflatedBytes = 8 * 1024 * 1024, PixelDataMode = PixelDataMode.Load }));
         Assert.Contains("MaxInflatedBytes", ex.Message, StringComparison.Ordinal);
 
         // Within the limit the same file reads.
