@@ -24,18 +24,7 @@ public static class ListAuditEndpoint
         var records = await context.Service<IAuditSink>().ReadAsync(context.Caller.Tenant, since, 1000, context.Aborted);
         return Results.Json(new
         {
-            items = records.Select(r => new
-            {
-                time = r.Time,
-                actor = r.Actor,
-                tenant = r.Tenant?.Value,
-                action = r.Action,
-                resourceType = r.ResourceType,
-                resourceId = r.ResourceId,
-                outcome = r.Outcome,
-                correlationId = r.CorrelationId,
-                detail = r.Detail,
-            }),
+            items = records.Select(AuditRecordJson.From),
         });
     }
 }

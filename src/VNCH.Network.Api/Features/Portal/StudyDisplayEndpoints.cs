@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using VNCH.Network.Api.Features.Audit;
 using VNCH.Network.Api.Problems;
 using VNCH.Network.Api.Routing;
 using VNCH.Network.Core;
@@ -138,17 +139,7 @@ public static class StudyDisplayEndpoints
             {
                 studyId = id,
                 truncated = trail.Truncated,
-                items = trail.Records.Select(r => new
-                {
-                    time = r.Time,
-                    actor = r.Actor,
-                    action = r.Action,
-                    resourceType = r.ResourceType,
-                    resourceId = r.ResourceId,
-                    outcome = r.Outcome,
-                    correlationId = r.CorrelationId,
-                    detail = r.Detail,
-                }),
+                items = trail.Records.Select(AuditRecordJson.From),
             });
     }
 
