@@ -238,13 +238,13 @@ public sealed partial class PortalTests(PortalService portal)
         await ReviewAsync(page, "confirm", "Đồng ý: đông đặc thùy dưới phổi phải.");
         Assert.Contains("Confirm", await page.InnerTextAsync("#current-review"), StringComparison.Ordinal);
         Assert.Contains("Nguyễn Thị Lan", await page.InnerTextAsync("#current-review"), StringComparison.Ordinal);
-        Assert.Equal(1, await page.Locator("#study-records tr[data-resource-type='DiagnosticReport'][data-status='final']").CountAsync());
+        Assert.Equal(1, await FinalReportRowsAsync(page));
         await PortalPages.CheckInBothLanguagesAsync(portal.Browser, page, "study-xray-reviewed");
 
         await OpenStudyAsync(page, studies["ecg"]);
         await ReviewAsync(page, "reject", "Nhiễu đường đáy; đo lại bằng tay.");
         Assert.Contains("Reject", await page.InnerTextAsync("#current-review"), StringComparison.Ordinal);
-        Assert.Equal(1, await page.Locator("#study-records tr[data-resource-type='DiagnosticReport'][data-status='final']").CountAsync());
+        Assert.Equal(1, await FinalReportRowsAsync(page));
 
         // The API says the same: a final report by the clinician for each, the ECG's findings rejected.
         using var client = portal.Client(portal.TokenA);
@@ -296,6 +296,14 @@ public sealed partial class PortalTests(PortalService portal)
         await page.ClickAsync("#review-submit");
         await page.WaitForSelectorAsync("#flash");
         await PortalPages.WaitSettledAsync(page);
+    }
+
+    /// <summary>The FHIR view's final reports, once the page has redrawn it after the review (the flash can come first).</summary>
+    private static async Task<int> FinalReportRowsAsync(IPage page)
+    {
+        var rows = page.Locator("#study-records tr[data-resource-type='DiagnosticReport'][data-status='final']");
+        await rows.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        return await rows.CountAsync();
     }
 
     private static async Task OpenStudyAsync(IPage page, string id)
