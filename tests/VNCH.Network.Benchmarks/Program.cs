@@ -27,6 +27,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["reporting"] = ReportingBench.Run,
     ["cli-upload"] = UploadThroughputBench.Run,
     ["dicomweb-orthanc"] = DicomWebOrthancBench.Run,
+    ["ingest-orthanc"] = IngestOrthancBench.Run,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))

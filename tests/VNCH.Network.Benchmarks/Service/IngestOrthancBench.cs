@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using VNCH.Network.Dicom;
+
+namespace VNCH.Network.Benchmarks.Service;
+
+/// <summary>
+/// Ingestion beside Orthanc in one run, through the same HTTP client (N parallel uploads): N unique instances made from
+/// one template (SOP Instance and Study Instance UIDs rewritten: one study each) are stored by Orthanc
+/// (<c>POST /instances</c>) and uploaded to our server (<c>POST /api/v1/studies</c>, application/dicom). Prints Orthanc's
+/// store rate, our acknowledged rate, our rate to every study final (analysed, FHIR records written: the last final
+/// study's <c>updatedAt</c>, found by polling the study list), both ratios and our server's peak RSS (/proc). Then the
+/// results API under a fixed request rate from wrk (<c>GET /studies</c>, <c>/studies/{id}</c>, <c>/studies/{id}/fhir</c>)
+/// while one client keeps uploading beside it: p50/p99/max and errors. Both servers must run on loopback
+/// (tests/VNCH.Network.Benchmarks/ingest-orthanc.sh starts them in a network namespace of their own).
+/// Usage: ingest-orthanc --ours URL --token T --orthanc URL --template FILE --server-pid PID --wrk-script FILE
+///        [--instances 300] [--concurrency 4] [--load-rate 500] [--load-seconds 60] [--load-connections 10]
+/// </summary>
+public static class IngestOrthancBench
+{
+    private static readonly HashSet<string> FinalStatuses = ["completed", "reviewed", "rejected", "failed", "no-analyser"];
+
+    public static int Run(string[] args) => RunAsync(Options.Parse(args)).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(Options options)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+        {
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        var ours = options.Ours.TrimEnd('/');
+        var orthanc = options.Orthanc.TrimEnd('/');
+        var template = await File.ReadAllBytesAsync(options.Template);
+        var uids = TemplateUids(template);
+        var instances = Enumerable.Range(0, options.Instances).Select(i => IngestBench.WithUniqueUids(template, i, uids)).ToList();
+        var nextExtra = options.Instances;
+        byte[] Extra() => IngestBench.WithUniqueUids(template, Interlocked.Increment(ref nextExtra), uids);
+
+        using var memory = new PeakMemory(options.ServerPid);
+        // Warm-up of both (JIT, connections, databases): a few instances outside the measured set.
+        for (var i = 0; i < 4; i++)
+        {
+            var warm = Extra();
+            await StoreOrthancAsync(http, orthanc, warm);
+            await UploadOursAsync(http, ours, options.Token, warm);
+        }
+
+        await WaitFinalAsync(http, ours, options.Token, DateTimeOffset.MinValue, 4);
+
+        var orthancLatencies = new ConcurrentBag<double>();
+        var orthancClock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
+            async (bytes, _) => orthancLatencies.Add(await TimedAsync(() => StoreOrthancAsync(http, orthanc, bytes))));
+        orthancClock.Stop();
+
+        var ourLatencies = new ConcurrentBag<double>();
+        var started = DateTimeOffset.UtcNow;
+        var ourClock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
+            async (bytes, _) => ourLatencies.Add(await TimedAsync(() => UploadOursAsync(http, ours, options.Token, bytes))));
+        ourClock.Stop();
+        var final = await WaitFinalAsync(http, ours, options.Token, started, options.Instances);
+        var toFinal = (final.LastFinal - started).TotalSeconds;
+
+        var orthancRate = options.Instances / orthancClock.Elapsed.TotalSeconds;
+        var ackRate = options.Instances / ourClock.Elapsed.TotalSeconds;
+        var finalRate = options.Instances / toFinal;
+        Console.WriteLine($"ingest-orthanc benchmark: {options.Instances} unique instances of {template.Length / 1024} KiB ({Path.GetFileName(options.Template)}, one study each), " +
+            $"{options.Concurrency} concurrent uploads from one .NET HttpClient; {Environment.ProcessorCount} logical CPUs shared by the client and both servers, .NET {Environment.Version}");
+        Console.WriteLine($"orthanc stored        {orthancRate,8:F1} instances/s  ({orthancClock.Elapsed.TotalSeconds:F2} s; store call p50 {IngestBench.Percentile(orthancLatencies, 0.5):F1} ms, p99 {IngestBench.Percentile(orthancLatencies, 0.99):F1} ms)");
+        Console.WriteLine($"vnch acknowledged     {ackRate,8:F1} instances/s  ({ourClock.Elapsed.TotalSeconds:F2} s; upload call p50 {IngestBench.Percentile(ourLatencies, 0.5):F1} ms, p99 {IngestBench.Percentile(ourLatencies, 0.99):F1} ms)");
+        Console.WriteLine($"vnch final (analysed) {finalRate,8:F1} instances/s  ({toFinal:F2} s to the last final study; {string.Join(", ", final.Statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}"))})");
+        Console.WriteLine($"ratio acknowledged / orthanc {ackRate / orthancRate:F2}   ratio final / orthanc {finalRate / orthancRate:F2}");
+        Console.WriteLine($"vnch peak RSS during ingestion {memory.PeakMegabytes:F0} MB");
+
+        await LoadTestAsync(http, options, final.StudyIds, Extra);
+        Console.WriteLine($"vnch peak RSS over the whole run {memory.PeakMegabytes:F0} MB (VmHWM {memory.HighWaterMarkMegabytes():F0} MB)");
+        return 0;
+    }
+
+    /// <summary>wrk at a fixed rate (calibrated in a short first run) while one client keeps uploading.</summary>
+    private static async Task LoadTestAsync(HttpClient http, Options options, IReadOnlyList<string> studyIds, Func<byte[]> extra)
+    {
+        var paths = studyIds.Take(20).SelectMany(id => new[] { "/api/v1/studies", $"/api/v1/studies/{id}", $"/api/v1/studies/{id}/fhir" }).ToList();
+        var calibration = await RunWrkAsync(options, paths, options.LoadRate, 5);
+        var asked = Math.Clamp(options.LoadRate * options.LoadRate / calibration.Rate, options.LoadRate, options.LoadRate * 3.0);
+
+        using var stop = new CancellationTokenSource();
+        var uploads = 0;
+        var uploadFailures = 0;
+        var uploader = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await UploadOursAsync(http, options.Ours.TrimEnd('/'), options.Token, extra());
+                    Interlocked.Increment(ref uploads);
+                }
+                catch (InvalidOperationException)
+                {
+                    Interlocked.Increment(ref uploadFailures);
+                }
+            }
+        });
+        var result = await RunWrkAsync(options, paths, asked, options.LoadSeconds);
+        await stop.CancelAsync();
+        await uploader;
+        Console.WriteLine($"results API under wrk ({options.LoadConnections} connections, 2 threads, fixed-rate.lua waits between requests; asked {asked:F0}/s after a 5 s calibration), " +
+            $"GET /studies, /studies/{{id}}, /studies/{{id}}/fhir over {Math.Min(20, studyIds.Count)} studies, {options.LoadSeconds} s, one client uploading beside it:");
+        Console.WriteLine($"  {result.Rate:F1} requests/s ({result.Requests} requests)   p50 {result.P50Ms:F2} ms   p99 {result.P99Ms:F2} ms   max {result.MaxMs:F1} ms   " +
+            $"errors {result.Errors} (connect/read/write/status/timeout {result.ErrorDetail})");
+        Console.WriteLine($"  uploads beside it: {uploads} acknowledged ({uploads / (double)options.LoadSeconds:F1}/s), {uploadFailures} failed");
+    }
+
+    private static async Task<WrkResult> RunWrkAsync(Options options, IReadOnlyList<string> paths, double rate, int seconds)
+    {
+        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+                 {
+                     "-t2", $"-c{options.LoadConnections}", $"-d{seconds}s", "--timeout", "5s", "-s", options.WrkScript,
+                     "-H", $"Authorization: Bearer {options.Token}", options.Ours, "--",
+                     rate.ToString("F0", CultureInfo.InvariantCulture), options.LoadConnections.ToString(CultureInfo.InvariantCulture),
+                 }.Concat(paths))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"wrk printed no result: {output}{errors}");
+        var values = line[7..].Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+        return new WrkResult(values["requests"], values["requests"] / (values["duration_us"] / 1e6), values["p50_us"] / 1e3, values["p99_us"] / 1e3, values["max_us"] / 1e3,
+            values["connect"] + values["read"] + values["write"] + values["status"] + values["timeout"],
+            $"{values["connect"]}/{values["read"]}/{values["write"]}/{values["status"]}/{values["timeout"]}");
+    }
+
+    /// <summary>Polls the study list until <paramref name="count"/> studies created since <paramref name="since"/> are final.</summary>
+    private static async Task<FinalState> WaitFinalAsync(HttpClient http, string ours, string token, DateTimeOffset since, int count)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var studies = new List<(string Id, string Status, DateTimeOffset Updated)>();
+            string? continuation = null;
+            do
+            {
+                var url = $"{ours}/api/v1/studies?pageSize=200" + (continuation is null ? "" : "&continuationToken=" + Uri.EscapeDataString(continuation));
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var response = await http.SendAsync(request);
+                response.EnsureSuccessStatusCode();
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+                foreach (var item in json.RootElement.GetProperty("items").EnumerateArray())
+                {
+                    if (item.GetProperty("createdAt").GetDateTimeOffset() >= since)
+                    {
+                        studies.Add((item.GetProperty("id").GetString()!, item.GetProperty("status").GetString()!, item.GetProperty("updatedAt").GetDateTimeOffset()));
+                    }
+                }
+
+                continuation = json.RootElement.TryGetProperty("continuationToken", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            }
+            while (continuation is not null);
+
+            var final = studies.Where(s => FinalStatuses.Contains(s.Status)).ToList();
+            if (final.Count >= count)
+            {
+                return new FinalState(final.Max(s => s.Updated), final.Select(s => s.Id).ToList(),
+                    final.GroupBy(s => s.Status).ToDictionary(g => g.Key, g => g.Count()));
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromMinutes(15))
+            {
+                throw new TimeoutException($"Only {final.Count} of {count} studies final after 15 minutes.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<double> TimedAsync(Func<Task> call)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await call();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private static async Task UploadOursAsync(HttpClient http, string ours, string token, byte[] bytes)
+    {
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+        using var request = new HttpRequestMessage(HttpMethod.Post, ours + "/api/v1/studies") { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"vnch refused an upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static async Task StoreOrthancAsync(HttpClient http, string orthanc, byte[] bytes)
+    {
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+        using var response = await http.PostAsync(orthanc + "/instances", content);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Orthanc refused an instance: {(int)response.StatusCode}");
+        }
+    }
+
+    private static string[] TemplateUids(byte[] template)
+    {
+        var data = DicomReader.Read(template, new DicomReadOptions { PixelDataMode = PixelDataMode.Reference }).Dataset;
+        return [.. new[] { DicomTags.SOPInstanceUID, DicomTags.StudyInstanceUID }.Select(tag =>
+            data.TryGetString(tag, out var uid) ? uid.Trim('\0', ' ') : throw new InvalidDataException("The template has no SOP Instance or Study Instance UID."))];
+    }
+
+    /// <summary>Samples the server's resident set every 100 ms (VmRSS) and reads its high-water mark (VmHWM).</summary>
+    private sealed class PeakMemory : IDisposable
+    {
+        private readonly int pid;
+        private readonly Timer timer;
+        private long peakKilobytes;
+
+        public PeakMemory(int pid)
+        {
+            this.pid = pid;
+            timer = new Timer(_ => Interlocked.Exchange(ref peakKilobytes, Math.Max(Interlocked.Read(ref peakKilobytes), Field("VmRSS:"))), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+        }
+
+        public double PeakMegabytes => Interlocked.Read(ref peakKilobytes) / 1024.0;
+
+        public double HighWaterMarkMegabytes() => Field("VmHWM:") / 1024.0;
+
+        public void Dispose() => timer.Dispose();
+
+        private long Field(string name)
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
+    private sealed record FinalState(DateTimeOffset LastFinal, IReadOnlyList<string> StudyIds, IReadOnlyDictionary<string, int> Statuses);
+
+    private sealed record WrkResult(long Requests, double Rate, double P50Ms, double P99Ms, double MaxMs, long Errors, string ErrorDetail);
+
+    private sealed record Options(string Ours, string Token, string Orthanc, string Template, int ServerPid, string WrkScript,
+        int Instances, int Concurrency, int LoadRate, int LoadSeconds, int LoadConnections)
+    {
+        public static Options Parse(string[] args)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 1; i + 1 < args.Length; i += 2)
+            {
+                values[args[i]] = args[i + 1];
+            }
+
+            string Required(string name) => values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"{name} is required");
+            int Number(string name, int fallback) => values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+            return new Options(Required("--ours"), Required("--token"), Required("--orthanc"), Required("--template"),
+                int.Parse(Required("--server-pid"), CultureInfo.InvariantCulture), Required("--wrk-script"),
+                Number("--instances", 300), Number("--concurrency", 4), Number("--load-rate", 500), Number("--load-seconds", 60), Number("--load-connections", 10));
+        }
+    }
+}
