@@ -24,7 +24,8 @@ orthanc_beside_prepare() {
     done
   fi
   cli="$repo/src/VNCH.Network.Cli/bin/Release/net10.0/vnch.dll"
-  server_dll="$repo/src/VNCH.Network.Server/bin/Release/net10.0/VNCH.Network.Server.dll"
+  # VNCH_BENCH_SERVER_DLL: another build of the server (an earlier commit, for a before/after run)
+  server_dll="${VNCH_BENCH_SERVER_DLL:-$repo/src/VNCH.Network.Server/bin/Release/net10.0/VNCH.Network.Server.dll}"
   bench_dll="$repo/tests/VNCH.Network.Benchmarks/bin/Release/net10.0/VNCH.Network.Benchmarks.dll"
   models="$repo/models"
 

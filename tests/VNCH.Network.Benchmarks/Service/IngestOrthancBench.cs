@@ -8,7 +8,7 @@ using VNCH.Network.Dicom;
 namespace VNCH.Network.Benchmarks.Service;
 
 /// <summary>
-/// Ingestion beside Orthanc in one run, through the same HTTP client (N parallel uploads): N unique instances made from
+/// Ingestion beside Orthanc in one run, through the same HTTP client (C parallel uploads): per round, N unique instances made from
 /// one template (SOP Instance and Study Instance UIDs rewritten: one study each) are stored by Orthanc
 /// (<c>POST /instances</c>) and uploaded to our server (<c>POST /api/v1/studies</c>, application/dicom). Prints Orthanc's
 /// store rate, our acknowledged rate, our rate to every study final (analysed, FHIR records written: the last final
@@ -17,7 +17,7 @@ namespace VNCH.Network.Benchmarks.Service;
 /// while one client keeps uploading beside it: p50/p99/max and errors. Both servers must run on loopback
 /// (tests/VNCH.Network.Benchmarks/ingest-orthanc.sh starts them in a network namespace of their own).
 /// Usage: ingest-orthanc --ours URL --token T --orthanc URL --template FILE --server-pid PID --wrk-script FILE
-///        [--instances 300] [--concurrency 4] [--load-rate 500] [--load-seconds 60] [--load-connections 10]
+///        [--instances 300] [--rounds 2] [--concurrency 4] [--load-rate 500] [--load-seconds 60] [--load-connections 50]
 /// </summary>
 public static class IngestOrthancBench
 {
@@ -35,8 +35,7 @@ public static class IngestOrthancBench
         var orthanc = options.Orthanc.TrimEnd('/');
         var template = await File.ReadAllBytesAsync(options.Template);
         var uids = TemplateUids(template);
-        var instances = Enumerable.Range(0, options.Instances).Select(i => IngestBench.WithUniqueUids(template, i, uids)).ToList();
-        var nextExtra = options.Instances;
+        var nextExtra = options.Instances * options.Rounds;
         byte[] Extra() => IngestBench.WithUniqueUids(template, Interlocked.Increment(ref nextExtra), uids);
 
         using var memory = new PeakMemory(options.ServerPid);
@@ -50,33 +49,52 @@ public static class IngestOrthancBench
 
         await WaitFinalAsync(http, ours, options.Token, DateTimeOffset.MinValue, 4);
 
-        var orthancLatencies = new ConcurrentBag<double>();
-        var orthancClock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
-            async (bytes, _) => orthancLatencies.Add(await TimedAsync(() => StoreOrthancAsync(http, orthanc, bytes))));
-        orthancClock.Stop();
+        // Rounds alternate which server goes first, each with instances of its own, so drift in the machine's load
+        // hits both; our next round starts once every study of the last one is final.
+        var rounds = new List<Round>();
+        FinalState? final = null;
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            var instances = Enumerable.Range(round * options.Instances, options.Instances).Select(i => IngestBench.WithUniqueUids(template, i, uids)).ToList();
+            double orthancRate = 0, ackRate = 0, finalRate = 0;
+            var orthancLatencies = new ConcurrentBag<double>();
+            var ourLatencies = new ConcurrentBag<double>();
+            foreach (var orthancTurn in round % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                if (orthancTurn)
+                {
+                    var clock = Stopwatch.StartNew();
+                    await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
+                        async (bytes, _) => orthancLatencies.Add(await TimedAsync(() => StoreOrthancAsync(http, orthanc, bytes))));
+                    orthancRate = options.Instances / clock.Elapsed.TotalSeconds;
+                    continue;
+                }
 
-        var ourLatencies = new ConcurrentBag<double>();
-        var started = DateTimeOffset.UtcNow;
-        var ourClock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
-            async (bytes, _) => ourLatencies.Add(await TimedAsync(() => UploadOursAsync(http, ours, options.Token, bytes))));
-        ourClock.Stop();
-        var final = await WaitFinalAsync(http, ours, options.Token, started, options.Instances);
-        var toFinal = (final.LastFinal - started).TotalSeconds;
+                var started = DateTimeOffset.UtcNow;
+                var ackClock = Stopwatch.StartNew();
+                await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
+                    async (bytes, _) => ourLatencies.Add(await TimedAsync(() => UploadOursAsync(http, ours, options.Token, bytes))));
+                ackRate = options.Instances / ackClock.Elapsed.TotalSeconds;
+                final = await WaitFinalAsync(http, ours, options.Token, started, options.Instances);
+                finalRate = options.Instances / (final.LastFinal - started).TotalSeconds;
+            }
 
-        var orthancRate = options.Instances / orthancClock.Elapsed.TotalSeconds;
-        var ackRate = options.Instances / ourClock.Elapsed.TotalSeconds;
-        var finalRate = options.Instances / toFinal;
-        Console.WriteLine($"ingest-orthanc benchmark: {options.Instances} unique instances of {template.Length / 1024} KiB ({Path.GetFileName(options.Template)}, one study each), " +
-            $"{options.Concurrency} concurrent uploads from one .NET HttpClient; {Environment.ProcessorCount} logical CPUs shared by the client and both servers, .NET {Environment.Version}");
-        Console.WriteLine($"orthanc stored        {orthancRate,8:F1} instances/s  ({orthancClock.Elapsed.TotalSeconds:F2} s; store call p50 {IngestBench.Percentile(orthancLatencies, 0.5):F1} ms, p99 {IngestBench.Percentile(orthancLatencies, 0.99):F1} ms)");
-        Console.WriteLine($"vnch acknowledged     {ackRate,8:F1} instances/s  ({ourClock.Elapsed.TotalSeconds:F2} s; upload call p50 {IngestBench.Percentile(ourLatencies, 0.5):F1} ms, p99 {IngestBench.Percentile(ourLatencies, 0.99):F1} ms)");
-        Console.WriteLine($"vnch final (analysed) {finalRate,8:F1} instances/s  ({toFinal:F2} s to the last final study; {string.Join(", ", final.Statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}"))})");
-        Console.WriteLine($"ratio acknowledged / orthanc {ackRate / orthancRate:F2}   ratio final / orthanc {finalRate / orthancRate:F2}");
+            rounds.Add(new Round(orthancRate, ackRate, finalRate, orthancLatencies, ourLatencies, final!.Statuses));
+        }
+
+        string Rates(Func<Round, double> rate) =>
+            $"{rounds.Average(rate),8:F1} instances/s  (rounds {string.Join(", ", rounds.Select(r => rate(r).ToString("F1", CultureInfo.InvariantCulture)))})";
+        var orthancMean = rounds.Average(r => r.Orthanc);
+        Console.WriteLine($"ingest-orthanc benchmark: {options.Rounds} rounds of {options.Instances} unique instances of {template.Length / 1024} KiB ({Path.GetFileName(options.Template)}, one study each), " +
+            $"{options.Concurrency} concurrent uploads from one .NET HttpClient, rounds alternating which server goes first; {Environment.ProcessorCount} logical CPUs shared by the client and both servers, .NET {Environment.Version}");
+        Console.WriteLine($"orthanc stored        {Rates(r => r.Orthanc)}; store call p50 {IngestBench.Percentile(rounds.SelectMany(r => r.OrthancLatencies), 0.5):F1} ms, p99 {IngestBench.Percentile(rounds.SelectMany(r => r.OrthancLatencies), 0.99):F1} ms");
+        Console.WriteLine($"vnch acknowledged     {Rates(r => r.Acknowledged)}; upload call p50 {IngestBench.Percentile(rounds.SelectMany(r => r.OurLatencies), 0.5):F1} ms, p99 {IngestBench.Percentile(rounds.SelectMany(r => r.OurLatencies), 0.99):F1} ms");
+        Console.WriteLine($"vnch final (analysed) {Rates(r => r.Final)}; last round {string.Join(", ", rounds[^1].Statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}"))}");
+        Console.WriteLine($"ratio acknowledged / orthanc {rounds.Average(r => r.Acknowledged) / orthancMean:F2} (rounds {string.Join(", ", rounds.Select(r => (r.Acknowledged / r.Orthanc).ToString("F2", CultureInfo.InvariantCulture)))})   " +
+            $"ratio final / orthanc {rounds.Average(r => r.Final) / orthancMean:F2} (rounds {string.Join(", ", rounds.Select(r => (r.Final / r.Orthanc).ToString("F2", CultureInfo.InvariantCulture)))})");
         Console.WriteLine($"vnch peak RSS during ingestion {memory.PeakMegabytes:F0} MB");
 
-        await LoadTestAsync(http, options, final.StudyIds, Extra);
+        await LoadTestAsync(http, options, final!.StudyIds, Extra);
         Console.WriteLine($"vnch peak RSS over the whole run {memory.PeakMegabytes:F0} MB (VmHWM {memory.HighWaterMarkMegabytes():F0} MB)");
         return 0;
     }
@@ -256,12 +274,15 @@ public static class IngestOrthancBench
         }
     }
 
+    private sealed record Round(double Orthanc, double Acknowledged, double Final, IEnumerable<double> OrthancLatencies, IEnumerable<double> OurLatencies,
+        IReadOnlyDictionary<string, int> Statuses);
+
     private sealed record FinalState(DateTimeOffset LastFinal, IReadOnlyList<string> StudyIds, IReadOnlyDictionary<string, int> Statuses);
 
     private sealed record WrkResult(long Requests, double Rate, double P50Ms, double P99Ms, double MaxMs, long Errors, string ErrorDetail);
 
     private sealed record Options(string Ours, string Token, string Orthanc, string Template, int ServerPid, string WrkScript,
-        int Instances, int Concurrency, int LoadRate, int LoadSeconds, int LoadConnections)
+        int Instances, int Rounds, int Concurrency, int LoadRate, int LoadSeconds, int LoadConnections)
     {
         public static Options Parse(string[] args)
         {
@@ -275,7 +296,7 @@ public static class IngestOrthancBench
             int Number(string name, int fallback) => values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
             return new Options(Required("--ours"), Required("--token"), Required("--orthanc"), Required("--template"),
                 int.Parse(Required("--server-pid"), CultureInfo.InvariantCulture), Required("--wrk-script"),
-                Number("--instances", 300), Number("--concurrency", 4), Number("--load-rate", 500), Number("--load-seconds", 60), Number("--load-connections", 10));
+                Number("--instances", 300), Number("--rounds", 2), Number("--concurrency", 4), Number("--load-rate", 500), Number("--load-seconds", 60), Number("--load-connections", 50));
         }
     }
 }
