@@ -225,12 +225,9 @@ public static class IngestOrthancBench
 
     private static async Task StoreOrthancAsync(HttpClient http, string orthanc, byte[] bytes)
     {
-        using var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
-        using var response = await http.PostAsync(orthanc + "/instances", content);
-        if (!response.IsSuccessStatusCode)
+        if (await DicomWebOrthancBench.StoreOrthancAsync(http, orthanc, bytes) is null)
         {
-            throw new InvalidOperationException($"Orthanc refused an instance: {(int)response.StatusCode}");
+            throw new InvalidOperationException("Orthanc refused an instance");
         }
     }
 
@@ -286,17 +283,11 @@ public static class IngestOrthancBench
     {
         public static Options Parse(string[] args)
         {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 1; i + 1 < args.Length; i += 2)
-            {
-                values[args[i]] = args[i + 1];
-            }
-
-            string Required(string name) => values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"{name} is required");
-            int Number(string name, int fallback) => values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-            return new Options(Required("--ours"), Required("--token"), Required("--orthanc"), Required("--template"),
-                int.Parse(Required("--server-pid"), CultureInfo.InvariantCulture), Required("--wrk-script"),
-                Number("--instances", 300), Number("--rounds", 2), Number("--concurrency", 4), Number("--load-rate", 500), Number("--load-seconds", 60), Number("--load-connections", 50));
+            var named = new NamedArguments(args);
+            return new Options(named.Required("--ours"), named.Required("--token"), named.Required("--orthanc"), named.Required("--template"),
+                int.Parse(named.Required("--server-pid"), CultureInfo.InvariantCulture), named.Required("--wrk-script"),
+                named.Number("--instances", 300), named.Number("--rounds", 2), named.Number("--concurrency", 4), named.Number("--load-rate", 500),
+                named.Number("--load-seconds", 60), named.Number("--load-connections", 50));
         }
     }
 }
