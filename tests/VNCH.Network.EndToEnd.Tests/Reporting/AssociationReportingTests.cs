@@ -309,6 +309,30 @@ public sealed class AssociationReportingTests(AssociationNetwork network) : ICla
         Assert.DoesNotContain("analyst-yen", hospitalTrail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_cli_prints_each_exchange_format_byte_for_byte_as_the_api_serves_it()
+    {
+        using var analyst = network.Client(network.TokenAnalyst);
+        foreach (var (format, mediaType) in new[] { ("adx", "application/adx+xml"), ("dhis2", "application/vnd.dhis2.datavaluesets+json"), ("fhir", "application/fhir+json") })
+        {
+            var cli = await BuiltProgram.RunCliAsync(["report", "network", "--table", "activity", "--grain", "year", "--group-by", "province,kind", "--format", format,
+                "--server", network.Server.BaseAddress.ToString(), "--token", network.TokenAnalyst]);
+            Assert.True(cli.ExitCode == 0, cli.Stderr);
+            var (_, direct) = await GetAsync(analyst, ByProvince, mediaType);
+            Assert.Equal(direct, cli.Stdout);
+        }
+
+        Assert.Empty(AdxSchema.Errors((await BuiltProgram.RunCliAsync(["report", "network", "--grain", "year", "--group-by", "province,kind", "--format", "adx",
+            "--server", network.Server.BaseAddress.ToString(), "--token", network.TokenAnalyst])).Stdout));
+
+        // The series is JSON and CSV only: asking the CLI for ADX is the server's 406, exit code 1, nothing on stdout.
+        var series = await BuiltProgram.RunCliAsync(["report", "series", "--indicator", "audiometry/result", "--category", "mild", "--format", "adx",
+            "--server", network.Server.BaseAddress.ToString(), "--token", network.TokenAnalyst]);
+        Assert.Equal(1, series.ExitCode);
+        Assert.Contains("406", series.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", series.Stdout);
+    }
+
     private async Task<string> MintAsync(string tenant, string roles)
     {
         var minted = await BuiltProgram.RunCliAsync("token", "--tenant", tenant, "--roles", roles, "--data-path", network.DataPath);
