@@ -1,4 +1,4 @@
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { getJson, ApiError } from '../api.js';
 
@@ -41,13 +41,13 @@ async function fillMonitoring(monitoring, model) {
     series(agreementIndicator, 'agree'),
     table(`${model.id}/result`),
   ]);
-  monitoring.append(
+  append(monitoring, [
     h('h4', { text: t('models.agreement', { version: model.version }) }),
     agreement ? agreementTable(agreement, rates) : h('p.no-reviews', { text: t('models.noReviews') }),
     h('h4', { text: t('models.outputs') }),
     outputs ? outputsTable(outputs) : h('p', { text: t('reports.noData') }),
     h('p.note', { text: t('models.cells', { threshold: ((agreement ?? outputs)?.snapshot.threshold ?? 1) - 1 }) }),
-    rates.minimum ? h('p.note', { text: t('models.rates', { minimum: rates.minimum }) }) : null);
+    rates.minimum ? h('p.note', { text: t('models.rates', { minimum: rates.minimum }) }) : null]);
 }
 
 /**
