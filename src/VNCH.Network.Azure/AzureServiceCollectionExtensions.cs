@@ -36,6 +36,9 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<AzureResourceInitializer>();
 
         services.AddSingleton<IOriginalStore>(sp => new BlobOriginalStore(Clients(sp).Originals));
+        services.AddSingleton<Core.Features.Quotas.IStorageUsage>(sp => new BlobStorageUsage(Clients(sp).Originals));
+        services.AddSingleton<Core.Features.Quotas.StorageQuota>();
+        services.AddSingleton<IStoreFailureClassifier, AzureStoreFailures>();
         services.AddSingleton<IWorkQueue>(sp => new StorageQueueWorkQueue(Clients(sp).AnalyseQueue, Clients(sp).AnalysePoisonQueue));
         services.AddSingleton<IStudyStore>(sp => new CosmosStudyStore(Clients(sp).Container(CosmosContainers.Studies), Keys(sp)));
         services.AddSingleton<IRecordStore>(sp => new CosmosRecordStore(Clients(sp).Container(CosmosContainers.Records), Keys(sp)));

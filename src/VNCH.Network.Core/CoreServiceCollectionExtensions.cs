@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AnalysisOptions>().Bind(configuration.GetSection(AnalysisOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InputBudgetOptions>().Bind(configuration.GetSection(InputBudgetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<InputBudget>();
+        services.AddOptions<Features.Quotas.StorageQuotaOptions>().Bind(configuration.GetSection(Features.Quotas.StorageQuotaOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IAnalyserRegistry>(sp => new AnalyserRegistry(sp.GetServices<IAnalyser>()));
         services.TryAddSingleton<IngestionHandler>();
         services.TryAddSingleton<InboxHandler>();

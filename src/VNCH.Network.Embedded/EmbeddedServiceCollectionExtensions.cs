@@ -12,6 +12,7 @@ using VNCH.Network.Core.Features.Work;
 using VNCH.Network.Embedded.Audit;
 using VNCH.Network.Embedded.Events;
 using VNCH.Network.Embedded.Inbox;
+using VNCH.Network.Embedded.Quotas;
 using VNCH.Network.Embedded.Records;
 using VNCH.Network.Embedded.Reporting;
 using VNCH.Network.Embedded.Storage;
@@ -30,6 +31,8 @@ public static class EmbeddedServiceCollectionExtensions
         services.AddSingleton(sp => new DataFolder(sp.GetRequiredService<IOptions<EmbeddedStorageOptions>>().Value.DataPath));
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<IOriginalStore, FileOriginalStore>();
+        services.AddVnchEmbeddedQuotas();
+        services.AddSingleton<IStoreFailureClassifier, SqliteStoreFailures>();
         services.AddSingleton<IStudyStore, SqliteStudyStore>();
         services.AddSingleton<IRecordStore, SqliteRecordStore>();
         services.AddSingleton<Core.Features.DicomWeb.IDicomIndex, DicomWeb.SqliteDicomIndex>();

@@ -22,12 +22,16 @@ internal sealed class UploadHarness
 
     private readonly ServiceProvider services;
 
+    public InMemoryOriginalStore Originals { get; } = new();
+
     public UploadHarness(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
         var collection = new ServiceCollection().AddLogging();
         collection.AddSingleton(TimeProvider.System);
-        collection.AddSingleton<IOriginalStore>(new InMemoryOriginalStore());
+        collection.AddSingleton<IOriginalStore>(Originals);
+        collection.AddSingleton<Core.Features.Quotas.IStorageUsage>(Originals);
+        collection.AddSingleton<Core.Features.Quotas.StorageQuota>();
         collection.AddSingleton<IStudyStore>(new InMemoryStudyStore());
         collection.AddSingleton<IWorkQueue>(new InMemoryWorkQueue(TimeProvider.System));
         collection.AddSingleton<IAuditSink>(new InMemoryAuditSink());

@@ -51,6 +51,14 @@ public static class ApiProblems
             "The upload could not be recorded because storage is full or unavailable. Retry after the Retry-After delay; documents already stored are answered as duplicates.");
     }
 
+    /// <summary>
+    /// 507 Insufficient Storage: the hospital's storage quota is reached (ADR 0108). Not 413 (the request itself is
+    /// within its budget) and not 503 (retrying does not help until an operator raises the quota), so no Retry-After.
+    /// </summary>
+    public static IResult StorageQuotaExceeded() =>
+        Problem(StatusCodes.Status507InsufficientStorage, Core.Features.Ingestion.IngestReasons.StorageQuotaExceeded, "Storage quota reached",
+            "The hospital's storage quota is reached: the document was not stored. Documents acknowledged before it in this request are kept. Ask the network's operators to raise the quota, then send it again.");
+
     public static IResult Problem(int status, string slug, string title, string detail) =>
         Results.Problem(new ProblemDetails
         {

@@ -59,6 +59,7 @@ public sealed class FunctionsAppTests
         collection.AddVnchFunctionsApp(configuration);
         collection.AddSingleton<IStudyStore>(studies);
         collection.AddSingleton<IOriginalStore>(originals);
+        collection.AddSingleton<Core.Features.Quotas.IStorageUsage>(originals); // the quota measures the same in-memory originals
         collection.AddSingleton<IAuditSink>(audit);
         collection.AddSingleton<IWorkQueue>(queue);
         collection.AddSingleton<IEventPublisher>(new RecordingEventPublisher());
@@ -180,7 +181,7 @@ public sealed class FunctionsAppTests
         Assert.Equal(StudyStatus.Failed, study.Status);
         var poisoned = Assert.Single(queue.Poisoned);
         Assert.Equal(("s-lost", study.Reason!.Message), (poisoned.Item.StudyId, poisoned.Reason));
-        Assert.Equal($"Failed on attempt {maxAttempts} of {maxAttempts}: TimeoutException: model host unavailable", poisoned.Reason);
+        Assert.Equal($"Failed on attempt {maxAttempts} of {maxAttempts}: The analysis failed unexpectedly (correlation id analyse:s-lost:{maxAttempts}).", poisoned.Reason);
     }
 
     private sealed class FailingAnalyser : IAnalyser

@@ -30,6 +30,7 @@ public sealed partial class BlobOriginalStore(BlobContainerClient container) : I
         var blob = container.GetBlobClient(BlobName(tenant, sha256));
         source.Position = start;
 
+        var alreadyStored = false;
         try
         {
             await blob.UploadAsync(source, new BlobUploadOptions
@@ -42,9 +43,10 @@ public sealed partial class BlobOriginalStore(BlobContainerClient container) : I
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             // Same name means same bytes: an earlier delivery already stored this original.
+            alreadyStored = true;
         }
 
-        return new StoredOriginal(sha256, length);
+        return new StoredOriginal(sha256, length, alreadyStored);
     }
 
     public async Task<Stream> OpenAsync(TenantId tenant, string sha256, CancellationToken cancellationToken)

@@ -99,7 +99,8 @@ public sealed class AnalysisHandlerTests
         Assert.Equal(3, deliveries);
         var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!;
         Assert.Equal(StudyStatus.Failed, study.Status);
-        Assert.Contains("model host unavailable", study.Reason!.Message, StringComparison.Ordinal);
+        // The analyser's own message stays in the log; the study says what happened and where to look (issue 13 item 11).
+        Assert.Equal($"Failed on attempt 3 of 3: The analysis failed unexpectedly (correlation id analyse:{outcome.StudyId}:3).", study.Reason!.Message);
         Assert.Equal(3, analyser.Calls);
         // Core poisoned the item with the same reason, and the failure went out as a result event.
         var poisoned = Assert.Single(pipeline.Queue.Poisoned);

@@ -2,6 +2,7 @@ using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Tests.Fakes;
+using VNCH.Network.Core.Tests.Security;
 using VNCH.Network.Testing;
 
 namespace VNCH.Network.Core.Tests.Analysis;
@@ -19,12 +20,20 @@ public sealed class FaultyAnalyserTests
     [Fact]
     public async Task An_analyser_that_throws_fails_its_study_after_the_retries_with_the_reason_and_the_worker_goes_on()
     {
-        var faulty = new FakeAnalyser(_ => throw new InvalidOperationException("model session crashed"), s => s.Kind == StudyKind.Imaging);
-        var (pipeline, broken, healthy) = await RunAsync(new Pipeline(faulty, Healthy()));
+        // Issue 13 item 11 for analysis: the study (read by clinicians, sent in result events) gets a generic reason
+        // with the correlation id; the exception's type stays in the log beside that id, its message nowhere.
+        var logs = new CapturingLoggerProvider();
+        var faulty = new FakeAnalyser(_ => throw new InvalidOperationException("cannot read /srv/data/hosp-a/MRN-4711.dcm (born 2019-03-04)"), s => s.Kind == StudyKind.Imaging);
+        var (pipeline, broken, healthy) = await RunAsync(new Pipeline(new AnalysisOptions(), logs.For<AnalysisHandler>(), faulty, Healthy()));
 
         Assert.Equal(StudyStatus.Failed, broken.Status);
         Assert.Equal(IngestReasons.ProcessingFailure, broken.Reason!.Code);
-        Assert.Contains("model session crashed", broken.Reason.Message, StringComparison.Ordinal);
+        Assert.Equal($"Failed on attempt 3 of 3: The analysis failed unexpectedly (correlation id analyse:{broken.Id}:3).", broken.Reason.Message);
+        var (_, poisonReason) = Assert.Single(pipeline.Queue.Poisoned);
+        Assert.DoesNotContain("MRN-4711", poisonReason, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(InvalidOperationException), poisonReason, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, l => l.Contains($"analyse:{broken.Id}:3", StringComparison.Ordinal) && l.Contains("System.InvalidOperationException", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("MRN-4711", StringComparison.Ordinal) || l.Contains("2019-03-04", StringComparison.Ordinal));
         Assert.Equal(3, faulty.Calls); // Pipeline's MaxAttempts
         Assert.Equal(StudyStatus.Completed, healthy.Status);
         Assert.Equal(0, pipeline.Queue.Pending);

@@ -23,10 +23,15 @@ public sealed class Pipeline
     }
 
     public Pipeline(AnalysisOptions analysis, params IAnalyser[] analysers)
+        : this(analysis, NullLogger<AnalysisHandler>.Instance, analysers)
+    {
+    }
+
+    public Pipeline(AnalysisOptions analysis, Microsoft.Extensions.Logging.ILogger<AnalysisHandler> analysisLog, params IAnalyser[] analysers)
     {
         Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance, DicomIndex);
         Analysis = new AnalysisHandler(Studies, Originals, Records, new AnalyserRegistry(analysers), Events, Audit,
-            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, NullLogger<AnalysisHandler>.Instance, Options.Create(analysis));
+            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, analysisLog, Options.Create(analysis));
         Queries = new StudyQueries(Studies, Records, Audit, Time);
     }
 

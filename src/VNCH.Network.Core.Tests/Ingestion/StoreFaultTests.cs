@@ -91,7 +91,7 @@ public sealed class StoreFaultTests
         public Task<Study?> GetAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) => Inner.GetAsync(tenant, studyId, cancellationToken);
 
         public Task SaveAsync(Study study, CancellationToken cancellationToken) =>
-            Failing ? throw new InvalidOperationException("database or disk is full (No space left on device)") : Inner.SaveAsync(study, cancellationToken);
+            Failing ? throw new StoreUnavailableException("database or disk is full (No space left on device)") : Inner.SaveAsync(study, cancellationToken);
 
         public Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken) =>
             Inner.FindInstanceAsync(tenant, instanceUid, cancellationToken);

@@ -42,7 +42,7 @@ public sealed class AnalysisWorkerTests : SqliteFixture
         var poisoned = Assert.Single(await queue.ListPoisonAsync(CancellationToken.None));
         Assert.Equal(studyId, poisoned.Item.StudyId);
         Assert.Equal(3, poisoned.DequeueCount);
-        Assert.Equal("Failed on attempt 3 of 3: InvalidOperationException: model crashed", poisoned.Reason);
+        Assert.Equal($"Failed on attempt 3 of 3: The analysis failed unexpectedly (correlation id analyse:{studyId}:3).", poisoned.Reason); // the exception stays in the log
         var study = (await services.GetRequiredService<IStudyStore>().GetAsync(Tenant, studyId, CancellationToken.None))!;
         Assert.Equal(StudyStatus.Failed, study.Status);
         Assert.Equal(poisoned.Reason, study.Reason!.Message);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VNCH.Network.Core.Features.Diagnostics;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Embedded.Storage;
 
@@ -92,6 +93,12 @@ public sealed class InboxWatcher(
             {
                 // One bad entry costs only itself: the scan goes on with the others.
                 await RefuseAsync(path, $"cannot be read ({ex.GetType().Name})", cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A fault of ours (not a store's): logged for the operators, and it too costs only this entry.
+                logger.LogError("Handling an inbox entry failed unexpectedly: {Exception}", ExceptionSummary.Of(ex));
+                await RefuseAsync(path, "failed unexpectedly", cancellationToken);
             }
         }
 

@@ -23,6 +23,7 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
         var temporary = Path.Combine(staging, Guid.NewGuid().ToString("N"));
         string sha256;
         long length = 0;
+        var alreadyStored = false;
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -43,7 +44,8 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
             sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             var final = PathOf(tenant, sha256);
             DataFolder.CreatePrivateFolder(Path.GetDirectoryName(final)!);
-            if (!File.Exists(final))
+            alreadyStored = File.Exists(final);
+            if (!alreadyStored)
             {
                 try
                 {
@@ -52,6 +54,7 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
                 catch (IOException) when (File.Exists(final))
                 {
                     // Another request stored the same bytes at the same moment.
+                    alreadyStored = true;
                 }
             }
         }
@@ -60,7 +63,7 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
             File.Delete(temporary);
         }
 
-        return new StoredOriginal(sha256, length);
+        return new StoredOriginal(sha256, length, alreadyStored);
     }
 
     public Task<Stream> OpenAsync(TenantId tenant, string sha256, CancellationToken cancellationToken)

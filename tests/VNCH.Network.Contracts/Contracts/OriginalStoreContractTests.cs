@@ -33,7 +33,9 @@ public abstract class OriginalStoreContractTests
         var bytes = RandomNumberGenerator.GetBytes(1000);
         var first = await store.PutAsync(TenantA, new MemoryStream(bytes), CancellationToken.None);
         var second = await store.PutAsync(TenantA, new MemoryStream(bytes), CancellationToken.None);
-        Assert.Equal(first, second);
+        Assert.Equal((first.Sha256, first.Length), (second.Sha256, second.Length));
+        Assert.False(first.WasAlreadyStored);
+        Assert.True(second.WasAlreadyStored); // the quota counts an original once (ADR 0108)
         Assert.True(await store.ExistsAsync(TenantA, first.Sha256, CancellationToken.None));
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Ingestion;
+using VNCH.Network.Core.Features.Quotas;
 using VNCH.Network.Core.Features.Records;
 using VNCH.Network.Core.Features.Results;
 using VNCH.Network.Core.Features.Studies;
@@ -71,7 +72,7 @@ public sealed class InMemoryStudyStore : IStudyStore
     }
 }
 
-public sealed class InMemoryOriginalStore : IOriginalStore
+public sealed class InMemoryOriginalStore : IOriginalStore, IStorageUsage
 {
     private readonly ConcurrentDictionary<(TenantId, string), byte[]> blobs = new();
 
@@ -88,9 +89,9 @@ public sealed class InMemoryOriginalStore : IOriginalStore
         await content.CopyToAsync(buffer, cancellationToken);
         var bytes = buffer.ToArray();
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        blobs.TryAdd((tenant, sha), bytes);
+        var added = blobs.TryAdd((tenant, sha), bytes);
         PutCount++;
-        return new StoredOriginal(sha, bytes.Length);
+        return new StoredOriginal(sha, bytes.Length, WasAlreadyStored: !added);
     }
 
     public Task<Stream> OpenAsync(TenantId tenant, string sha256, CancellationToken cancellationToken)
@@ -103,6 +104,13 @@ public sealed class InMemoryOriginalStore : IOriginalStore
 
     public Task<bool> ExistsAsync(TenantId tenant, string sha256, CancellationToken cancellationToken) =>
         Task.FromResult(blobs.ContainsKey((tenant, sha256)));
+
+    /// <summary>The tenant's originals, as the adapters measure them for the storage quota.</summary>
+    public Task<StorageUsage> MeasureAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        var own = blobs.Where(b => b.Key.Item1 == tenant).ToList();
+        return Task.FromResult(new StorageUsage(own.Count, own.Sum(b => (long)b.Value.Length)));
+    }
 }
 
 public sealed class InMemoryRecordStore : IRecordStore

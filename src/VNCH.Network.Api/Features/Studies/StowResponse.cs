@@ -47,6 +47,11 @@ public static class StowResponse
             return Problems.ApiProblems.StorageUnavailable(context.Http);
         }
 
+        if (outcomes.Any(o => o.ReasonCode == IngestReasons.StorageQuotaExceeded))
+        {
+            return Problems.ApiProblems.StorageQuotaExceeded();
+        }
+
         var status = StatusCode(outcomes);
         var studyIds = outcomes.Where(o => o.Status != IngestStatus.Failed && o.StudyId is not null).Select(o => o.StudyId!).Distinct().ToList();
         if (studyIds.Count == 1)

@@ -55,6 +55,11 @@ public static class UploadStudiesEndpoint
                     {
                         outcomes.Add(await IngestAsync(context, part.Body, part.MediaType));
                         ThrowIfTooLarge(outcomes[^1]);
+                        if (outcomes[^1].ReasonCode == IngestReasons.StorageQuotaExceeded)
+                        {
+                            break; // Nothing more can be stored: the rest of the body is not read (507).
+                        }
+
                         if (outcomes[^1].ReasonCode == BudgetReasons.PartFramingInvalid)
                         {
                             // The body cannot be followed past a broken part: the request ends here.

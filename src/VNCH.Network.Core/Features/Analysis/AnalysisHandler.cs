@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VNCH.Network.Core.Features.Audit;
+using VNCH.Network.Core.Features.Diagnostics;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Records;
 using VNCH.Network.Core.Features.Results;
@@ -59,20 +60,23 @@ public sealed class AnalysisHandler(
             }
             catch (Exception markEx) when (markEx is not OperationCanceledException)
             {
-                logger.LogError(markEx, "Could not mark {Tenant}/{Study} failed; the item stays in the queue", item.Tenant, item.StudyId);
+                logger.LogError("Could not mark {Tenant}/{Study} failed; the item stays in the queue: {Exception}", item.Tenant, item.StudyId, ExceptionSummary.Of(markEx));
                 return new WorkDisposition.Retry(retry.Backoff(attempt), ex.Message);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var disposition = retry.AfterFailure(attempt, $"{ex.GetType().Name}: {ex.Message}");
+            // The exception is for the server log only (its types and stack, never its message: issue 13 item 11). The
+            // study, its result event and the queue get a generic reason with the correlation id that finds the log.
+            var correlationId = CorrelationId(item, attempt);
+            var disposition = retry.AfterFailure(attempt, ex is AnalyserTimeoutException ? ex.Message : $"The analysis failed unexpectedly (correlation id {correlationId}).");
             if (disposition is not WorkDisposition.Poison poison)
             {
-                logger.LogWarning(ex, "Analysis of {Tenant}/{Study} failed (attempt {Attempt}); will retry", item.Tenant, item.StudyId, attempt);
+                logger.LogWarning("Analysis of {Tenant}/{Study} failed (attempt {Attempt}, {CorrelationId}); will retry: {Exception}", item.Tenant, item.StudyId, attempt, correlationId, ExceptionSummary.Of(ex));
                 return disposition;
             }
 
-            logger.LogError(ex, "Analysis of {Tenant}/{Study} failed on its last attempt ({Attempt})", item.Tenant, item.StudyId, attempt);
+            logger.LogError("Analysis of {Tenant}/{Study} failed on its last attempt ({Attempt}, {CorrelationId}): {Exception}", item.Tenant, item.StudyId, attempt, correlationId, ExceptionSummary.Of(ex));
             try
             {
                 await MarkFailedAsync(item, poison.Reason, cancellationToken);
@@ -81,7 +85,7 @@ public sealed class AnalysisHandler(
             catch (Exception markEx) when (markEx is not OperationCanceledException)
             {
                 // The failure could not be recorded (the store is down): poisoning now would hide it, so try again later.
-                logger.LogError(markEx, "Could not mark {Tenant}/{Study} failed; the item stays in the queue", item.Tenant, item.StudyId);
+                logger.LogError("Could not mark {Tenant}/{Study} failed; the item stays in the queue: {Exception}", item.Tenant, item.StudyId, ExceptionSummary.Of(markEx));
                 return new WorkDisposition.Retry(retry.Backoff(attempt), poison.Reason);
             }
         }
@@ -116,7 +120,7 @@ public sealed class AnalysisHandler(
 
     private async Task AnalyseAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken)
     {
-        var correlationId = $"analyse:{item.StudyId}:{attempt}";
+        var correlationId = CorrelationId(item, attempt);
         var study = await studies.UpdateAsync(item.Tenant, item.StudyId, current =>
         {
             if (current is null || current.IsFinal)
@@ -197,9 +201,14 @@ public sealed class AnalysisHandler(
             && ((ex is TimeoutException && !analysis.IsCompleted) || (ex is OperationCanceledException && watchdog.IsCancellationRequested)))
         {
             // Only the watchdog's own timeout is reworded; an analyser's TimeoutException keeps its message.
-            throw new TimeoutException($"Analyser {analyser.Descriptor.Id} {analyser.Descriptor.Version} did not finish within {timeout}.", ex);
+            throw new AnalyserTimeoutException($"Analyser {analyser.Descriptor.Id} {analyser.Descriptor.Version} did not finish within {timeout}.", ex);
         }
     }
+
+    private static string CorrelationId(AnalyseStudy item, int attempt) => $"analyse:{item.StudyId}:{attempt}";
+
+    /// <summary>The watchdog's own timeout: its message is ours (analyser id, version, limit), so it may be the study's reason.</summary>
+    private sealed class AnalyserTimeoutException(string message, Exception innerException) : TimeoutException(message, innerException);
 
     /// <summary>What in a result is not a finite number (NaN or infinity), or null when all are.</summary>
     private static string? NonFinite(AnalyserResult result)

@@ -17,4 +17,5 @@ public interface IOriginalStore
 }
 
 /// <param name="Sha256">Lower-case hex.</param>
-public sealed record StoredOriginal(string Sha256, long Length);
+/// <param name="WasAlreadyStored">The same bytes were stored before: this put added nothing (quota, ADR 0108).</param>
+public sealed record StoredOriginal(string Sha256, long Length, bool WasAlreadyStored = false);

@@ -13,6 +13,9 @@ public static class IngestReasons
     public const string MissingIdentifier = "missing-identifier";
     public const string InstanceConflict = "instance-conflict";
     public const string OutOfResources = "out-of-resources";
+
+    /// <summary>The hospital's storage quota is reached (ADR 0108): the document is not stored; 507 at the API.</summary>
+    public const string StorageQuotaExceeded = "storage-quota-exceeded";
     public const string ProcessingFailure = "processing-failure";
 
     /// <summary>An analyser returned a number that is not finite (NaN, infinity): failed at once, never retried.</summary>

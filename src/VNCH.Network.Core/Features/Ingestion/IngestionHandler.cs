@@ -5,6 +5,7 @@ using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Diagnostics;
 using VNCH.Network.Core.Features.DicomWeb;
 using VNCH.Network.Core.Features.Ingestion.Budgets;
+using VNCH.Network.Core.Features.Quotas;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Core.Features.Work;
@@ -51,14 +52,34 @@ public sealed class IngestionHandler(
     TimeProvider time,
     ILogger<IngestionHandler> logger,
     IDicomIndex? dicomIndex = null,
-    InputBudget? budget = null)
+    InputBudget? budget = null,
+    StorageQuota? quota = null,
+    RejectedRetention? retention = null,
+    IEnumerable<IStoreFailureClassifier>? storeFailures = null)
 {
     private const int SniffLength = 1024;
     private readonly IReadOnlyList<IStudyDocumentParser> parsers = parsers.ToList();
     private readonly InputBudget budget = budget ?? InputBudget.Default;
+    private readonly IReadOnlyList<IStoreFailureClassifier> storeFailures = storeFailures?.ToList() ?? [];
 
     public async Task<IngestOutcome> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
+        // The hospital's storage quota (ADR 0108): checked before the upload is read, and bounding what is read.
+        QuotaAllowance allowance;
+        try
+        {
+            allowance = quota is null ? QuotaAllowance.Unlimited : await quota.AllowanceAsync(request.Tenant, cancellationToken);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            return await UnavailableAsync(request, null, ex, cancellationToken);
+        }
+
+        if (allowance.IsExhausted)
+        {
+            return await OverQuotaAsync(request, cancellationToken);
+        }
+
         // One read of the upload: the store hashes and keeps it while the parser reads the same bytes beside it.
         var pipe = new Pipe();
         using var parsing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -67,9 +88,22 @@ public sealed class IngestionHandler(
         try
         {
             // The document's size budget holds while it streams: a breach stops the store, which keeps nothing.
-            var bounded = new BoundedReadStream(request.Content, budget.Limits.MaxDocumentBytes(request.MediaType), BudgetReasons.DocumentTooLarge, "The document");
+            var documentLimit = budget.Limits.MaxDocumentBytes(request.MediaType);
+            var bounded = allowance.Bytes < documentLimit
+                ? new BoundedReadStream(request.Content, allowance.Bytes, IngestReasons.StorageQuotaExceeded, "The document")
+                : new BoundedReadStream(request.Content, documentLimit, BudgetReasons.DocumentTooLarge, "The document");
             await using var tee = new TeeReadStream(bounded, pipe.Writer);
             stored = await originals.PutAsync(request.Tenant, tee, cancellationToken);
+            if (!stored.WasAlreadyStored)
+            {
+                quota?.Record(request.Tenant, 1, stored.Length);
+            }
+        }
+        catch (InputBudgetExceededException ex) when (ex.ReasonCode == IngestReasons.StorageQuotaExceeded)
+        {
+            await parsing.CancelAsync();
+            await ObserveAsync(parse);
+            return await OverQuotaAsync(request, cancellationToken);
         }
         catch (InputBudgetExceededException ex)
         {
@@ -78,7 +112,7 @@ public sealed class IngestionHandler(
             await AuditAsync(request, null, AuditOutcomes.Rejected, ex.ReasonCode, cancellationToken);
             return new IngestOutcome(IngestStatus.Failed, null, null, null, null, ex.ReasonCode, ex.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (IsStoreFailure(ex))
         {
             await parsing.CancelAsync();
             await ObserveAsync(parse);
@@ -95,11 +129,14 @@ public sealed class IngestionHandler(
         {
             return await RecordVerdictAsync(request, stored, parse, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (IsStoreFailure(ex))
         {
             return await UnavailableAsync(request, stored.Sha256, ex, cancellationToken);
         }
     }
+
+    /// <summary>Only a store's own failure is "retry later"; a fault of ours propagates (500 with a correlation id at the API).</summary>
+    private bool IsStoreFailure(Exception ex) => ex is not OperationCanceledException && StoreFailures.IsStoreFailure(ex, storeFailures);
 
     /// <summary>The original is kept whatever the parser made of it; only now does its verdict count.</summary>
     private async Task<IngestOutcome> RecordVerdictAsync(
@@ -158,6 +195,15 @@ public sealed class IngestionHandler(
             "The document could not be recorded: storage is full or unavailable. Retry later; a retry is safe (what was already stored is recognised).");
     }
 
+    /// <summary>The hospital's quota is used up (or this document would pass it): nothing of it is kept.</summary>
+    private async Task<IngestOutcome> OverQuotaAsync(IngestRequest request, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Tenant {Tenant} reached its storage quota; a document was refused unstored ({CorrelationId})", request.Tenant, request.CorrelationId);
+        await AuditAsync(request, null, AuditOutcomes.Rejected, IngestReasons.StorageQuotaExceeded, cancellationToken);
+        return new IngestOutcome(IngestStatus.Failed, null, null, null, null, IngestReasons.StorageQuotaExceeded,
+            "The hospital's storage quota is reached: the document was not stored. Ask the network's operators to raise the quota, then send it again.");
+    }
+
     /// <summary>Sniffs the head (left in the pipe for the parser), picks the parser and parses the whole stream.</summary>
     private async Task<ParsedDocument> ParseAsync(PipeReader reader, string? mediaType, CancellationToken cancellationToken)
     {
@@ -197,6 +243,12 @@ public sealed class IngestionHandler(
         IngestRequest request, StoredOriginal stored, ParsedDocument document, CancellationToken cancellationToken)
     {
         var tenant = request.Tenant;
+        if (stored.WasAlreadyStored && retention is not null)
+        {
+            // These bytes may be a rejected document's original (rejected under an older budget): now they are this one's too.
+            await retention.ForgetAsync(tenant, stored.Sha256, cancellationToken);
+        }
+
         var existing = await studies.FindInstanceAsync(tenant, document.InstanceUid, cancellationToken);
         if (existing is not null && existing.Sha256 != stored.Sha256)
         {
@@ -344,6 +396,11 @@ public sealed class IngestionHandler(
         // The message stays in the study and the audit (it may quote the document's values, a date of birth).
         logger.LogInformation("Rejected a document for tenant {Tenant}: {Reason} ({CorrelationId})", tenant, reasonCode, request.CorrelationId);
         await AuditAsync(request, studyId, AuditOutcomes.Rejected, $"{reasonCode}: {message}", cancellationToken);
+        if (retention is not null)
+        {
+            await retention.KeepAsync(tenant, new RejectedOriginal(studyId, stored.Sha256, stored.Length, now), request.CorrelationId, cancellationToken);
+        }
+
         return new IngestOutcome(IngestStatus.Failed, studyId, null, null, stored.Sha256, reasonCode, message);
     }
 
