@@ -35,7 +35,7 @@ public static class StudyUpdates
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (5 * Math.Min(attempt, 10)))), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2 + (2 * Math.Min(attempt, 12)))), cancellationToken);
             }
         }
     }
