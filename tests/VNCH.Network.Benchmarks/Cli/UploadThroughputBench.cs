@@ -23,6 +23,9 @@ public static class UploadThroughputBench
     private const int Batch = 20;
     private const string Tenant = "bench-upload";
 
+    // The vnch.dll to measure; default: the ReadyToRun publish hospitals install (docs/cli.md), else the Release build.
+    private const string CliVariable = "VNCH_BENCH_CLI";
+
     public static int Run(string[] args)
     {
         var count = Argument(args, 1, 300);
@@ -39,12 +42,12 @@ public static class UploadThroughputBench
         await Vnch("tenant", "add", Tenant, "--name", "Upload bench", "--data-path", data);
         var token = (await Vnch("token", "--tenant", Tenant, "--roles", "Studies.Upload,Studies.Read", "--data-path", data)).Trim();
         var port = FreePort();
-        var server = $"http://127.0.0.1:{port}";
+        var serverUrl = $"http://127.0.0.1:{port}";
         using var serverProcess = Start(Built("VNCH.Network.Server", "VNCH.Network.Server.dll"),
-            "--urls", server, "--data-path", data, $"--Inference:ModelsPath={noModels}", "--Logging:LogLevel:Default=Warning");
+            "--urls", serverUrl, "--data-path", data, $"--Inference:ModelsPath={noModels}", "--Logging:LogLevel:Default=Warning");
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { BaseAddress = new Uri(server), Timeout = TimeSpan.FromMinutes(10) };
+            using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { BaseAddress = new Uri(serverUrl), Timeout = TimeSpan.FromMinutes(10) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             await WaitHealthyAsync(http);
 
@@ -64,28 +67,40 @@ public static class UploadThroughputBench
 
             // Warm-up of both paths (JIT and SQLite of the server, the CLI's first run), not timed.
             await PlainUploadAsync(http, WriteSet("warm-plain", Batch * 2), parallel);
-            await CliUploadAsync(server, token, WriteSet("warm-cli", Batch * 2), parallel, Path.Combine(root.Path, "warm.jsonl"));
+            await CliUploadAsync(serverUrl, token, WriteSet("warm-cli", Batch * 2), parallel, Path.Combine(root.Path, "warm.jsonl"));
             await WaitIdleAsync(http);
 
             var bytes = (long)template.Length * count;
+            Console.WriteLine($"cli: {CliDll()}");
             Console.WriteLine($"cli-upload: {count} DICOM files of {template.Length / 1024.0:0.0} KiB ({bytes / 1e6:0.0} MB) per side, --parallel {parallel}, batches of {Batch}, {Environment.ProcessorCount} cores");
-            Console.WriteLine("rep  first  plain files/s  plain MB/s  cli files/s  cli MB/s  cli(in-command) files/s  ratio cli/plain  ratio in-command/plain");
+            Console.WriteLine("rep  first  plain files/s  plain MB/s  cli files/s  cli MB/s  cli(in-command) files/s  ratio cli/plain  ratio in-command/plain  client CPU s plain/cli  server CPU s plain/cli");
             var ratios = new List<(double Wall, double InCommand)>();
             for (var r = 0; r < repetitions; r++)
             {
                 var plainSet = WriteSet($"plain-{r}", count);
                 var cliSet = WriteSet($"cli-{r}", count);
                 double plain = 0, cliWall = 0, cliInCommand = 0;
+                TimeSpan plainCpu = default, cliCpu = default, plainServerCpu = default, cliServerCpu = default;
                 async Task Plain()
                 {
+                    var (clientStart, serverStart) = (Process.GetCurrentProcess().TotalProcessorTime, ServerCpu());
                     plain = await PlainUploadAsync(http, plainSet, parallel);
+                    (plainCpu, plainServerCpu) = (Process.GetCurrentProcess().TotalProcessorTime - clientStart, ServerCpu() - serverStart);
                     await WaitIdleAsync(http);
                 }
 
                 async Task Cli()
                 {
-                    (cliWall, cliInCommand) = await CliUploadAsync(server, token, cliSet, parallel, Path.Combine(root.Path, $"journal-{r}.jsonl"));
+                    var (clientStart, serverStart) = (ChildrenCpu(), ServerCpu());
+                    (cliWall, cliInCommand) = await CliUploadAsync(serverUrl, token, cliSet, parallel, Path.Combine(root.Path, $"journal-{r}.jsonl"));
+                    (cliCpu, cliServerCpu) = (ChildrenCpu() - clientStart, ServerCpu() - serverStart);
                     await WaitIdleAsync(http);
+                }
+
+                TimeSpan ServerCpu()
+                {
+                    serverProcess.Refresh();
+                    return serverProcess.TotalProcessorTime;
                 }
 
                 var plainFirst = r % 2 == 0;
@@ -93,7 +108,7 @@ public static class UploadThroughputBench
                 await (plainFirst ? Cli() : Plain());
                 ratios.Add((plain / cliWall, plain / cliInCommand));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{r + 1,3}  {(plainFirst ? "plain" : "cli"),5}  {count / plain,13:0.0}  {bytes / 1e6 / plain,10:0.00}  {count / cliWall,11:0.0}  {bytes / 1e6 / cliWall,8:0.00}  {count / cliInCommand,23:0.0}  {plain / cliWall,15:0.00}  {plain / cliInCommand,22:0.00}"));
+                    $"{r + 1,3}  {(plainFirst ? "plain" : "cli"),5}  {count / plain,13:0.0}  {bytes / 1e6 / plain,10:0.00}  {count / cliWall,11:0.0}  {bytes / 1e6 / cliWall,8:0.00}  {count / cliInCommand,23:0.0}  {plain / cliWall,15:0.00}  {plain / cliInCommand,22:0.00}  {plainCpu.TotalSeconds,11:0.00}/{cliCpu.TotalSeconds:0.00}  {plainServerCpu.TotalSeconds,11:0.00}/{cliServerCpu.TotalSeconds:0.00}"));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -194,7 +209,7 @@ public static class UploadThroughputBench
 
     private static async Task<string> Vnch(params string[] args)
     {
-        using var process = Start(Built("VNCH.Network.Cli", "vnch.dll"), args);
+        using var process = Start(CliDll(), args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -225,12 +240,40 @@ public static class UploadThroughputBench
         return process;
     }
 
+    private static string CliDll()
+    {
+        if (Environment.GetEnvironmentVariable(CliVariable) is { Length: > 0 } chosen)
+        {
+            return Path.GetFullPath(chosen);
+        }
+
+        var published = Path.Combine(TestData.RepositoryRoot, "src", "VNCH.Network.Cli", "bin", "Release", "net10.0", "linux-x64", "publish", "vnch.dll");
+        return File.Exists(published) ? published : Built("VNCH.Network.Cli", "vnch.dll");
+    }
+
     /// <summary>The Release build of a host, built beside this project (ProjectReference without the assembly).</summary>
     private static string Built(string project, string dll)
     {
         var path = Path.Combine(TestData.RepositoryRoot, "src", project, "bin", "Release", "net10.0", dll);
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} in Release first.", path);
     }
+
+    /// <summary>User + system CPU of this process's reaped children (the finished `vnch` runs), from getrusage.</summary>
+    private static TimeSpan ChildrenCpu()
+    {
+        const int RusageChildren = -1;
+        var usage = new long[18]; // struct rusage on 64-bit Linux: two timevals, then 14 longs
+        if (GetRusage(RusageChildren, usage) != 0)
+        {
+            throw new InvalidOperationException("getrusage failed.");
+        }
+
+        static TimeSpan Time(long seconds, long micros) => TimeSpan.FromSeconds(seconds) + TimeSpan.FromMicroseconds(micros);
+        return Time(usage[0], usage[1]) + Time(usage[2], usage[3]);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static extern int GetRusage(int who, long[] usage);
 
     private static int FreePort()
     {
