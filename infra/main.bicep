@@ -38,9 +38,17 @@ param originalsRetentionDays int = 3650
 @description('Maximum instances of the Flex Consumption app.')
 param maximumInstanceCount int = 100
 
+@description('Application (client) ID of the portal\'s app registration (single-page application, redirect URI = the portal\'s URL); docs/portal.md.')
+param entraPortalClientId string
+
+@description('Region of the portal\'s Static Web App (the service exists in a few regions only; its files are served from a global edge).')
+@allowed(['eastasia', 'westeurope', 'centralus', 'eastus2', 'westus2'])
+param portalLocation string = 'eastasia'
+
 var abbreviations = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
+var apiAudience = empty(entraApiAudience) ? 'api://${entraApiClientId}' : entraApiAudience
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbreviations.resourceGroup}${environmentName}'
@@ -109,6 +117,18 @@ module network 'modules/network.bicep' = if (privateNetworking) {
   }
 }
 
+// The clinicians' portal (static files; it calls the API below from the browser).
+module portal 'modules/portal.bicep' = {
+  name: 'portal'
+  scope: resourceGroup
+  params: {
+    location: portalLocation
+    tags: tags
+    name: '${abbreviations.staticWebApp}${resourceToken}'
+    serviceName: 'portal'
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   scope: resourceGroup
@@ -123,6 +143,8 @@ module functionApp 'modules/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     maximumInstanceCount: maximumInstanceCount
     virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
+    // The portal's origin, and no other, may call the API from a browser.
+    allowedOrigins: [portal.outputs.uri]
     appSettings: {
       // Identity-based host storage (no connection string): the runtime builds the endpoints from the account name.
       AzureWebJobsStorage__accountName: storage.outputs.name
@@ -143,7 +165,7 @@ module functionApp 'modules/functionapp.bicep' = {
       AzureAd__Instance: environment().authentication.loginEndpoint
       AzureAd__TenantId: entraTenantId
       AzureAd__ClientId: entraApiClientId
-      AzureAd__Audience: empty(entraApiAudience) ? 'api://${entraApiClientId}' : entraApiAudience
+      AzureAd__Audience: apiAudience
     }
   }
 }
@@ -207,4 +229,10 @@ output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_COSMOS_DATABASE string = cosmos.outputs.databaseName
 output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_SERVICEBUS_TOPIC string = serviceBus.outputs.topicName
+// What the portal's build (src/VNCH.Network.Portal/build.mjs, azd prepackage hook) writes into its config.json.
+output SERVICE_PORTAL_NAME string = portal.outputs.name
+output SERVICE_PORTAL_URI string = portal.outputs.uri
+output AZURE_PORTAL_CLIENT_ID string = entraPortalClientId
+output AZURE_PORTAL_AUTHORITY string = '${environment().authentication.loginEndpoint}${entraTenantId}'
+output AZURE_PORTAL_API_SCOPES string = '${apiAudience}/.default'
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString

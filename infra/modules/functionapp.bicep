@@ -15,6 +15,8 @@ param instanceMemoryMB int = 2048
 param appSettings object
 @description('Subnet (delegated to Microsoft.App/environments) for outbound VNet integration; empty for none.')
 param virtualNetworkSubnetId string = ''
+@description('Browser origins allowed to call the API (CORS): the portal\'s. Bearer tokens only, so no credentials mode.')
+param allowedOrigins array = []
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -46,6 +48,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      cors: { allowedOrigins: allowedOrigins, supportCredentials: false }
     }
     functionAppConfig: {
       deployment: {

@@ -20,6 +20,15 @@ public static class MediaTypes
 
     public const string Json = "application/json";
 
+    /// <summary>Report tables as comma-separated values (RFC 4180).</summary>
+    public const string Csv = "text/csv";
+
+    /// <summary>IHE QRPH Aggregate Data Exchange XML (urn:ihe:qrph:adx:2015), as DHIS2 imports it.</summary>
+    public const string Adx = "application/adx+xml";
+
+    /// <summary>DHIS2 dataValueSets JSON (Web API /api/dataValueSets).</summary>
+    public const string Dhis2DataValueSets = "application/vnd.dhis2.datavaluesets+json";
+
     public const string Xml = "application/xml";
 
     public const string TextXml = "text/xml";

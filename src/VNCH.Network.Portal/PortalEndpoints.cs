@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,24 +9,43 @@ namespace VNCH.Network.Portal;
 /// <summary>Maps the portal's static files under <see cref="PortalFiles.BasePath"/> (embedded host).</summary>
 public static class PortalEndpoints
 {
-    public static IEndpointRouteBuilder MapVnchPortal(this IEndpointRouteBuilder endpoints)
+    private const string ConfigFile = "config.json";
+
+    /// <summary>
+    /// Serves the portal. With <paramref name="signIn"/> in msal mode, config.json says how to sign in with OpenID
+    /// Connect (instead of the compiled-in one for development tokens) and the CSP lets the page reach the authority.
+    /// </summary>
+    public static IEndpointRouteBuilder MapVnchPortal(this IEndpointRouteBuilder endpoints, PortalSignInOptions? signIn = null)
     {
         var files = PortalFiles.Load();
-        endpoints.MapMethods(PortalFiles.BasePath + "/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext http, string? path) => Serve(files, http, path))
+        var headers = new PortalHeaders(signIn?.AuthorityOrigin is { } origin ? [origin] : null);
+        var config = signIn?.UsesMsal == true ? MsalConfig(signIn) : null;
+        endpoints.MapMethods(PortalFiles.BasePath + "/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext http, string? path) => Serve(files, config, headers, http, path))
             .AllowAnonymous().ExcludeFromDescription();
         return endpoints;
     }
 
-    private static IResult Serve(PortalFiles files, HttpContext http, string? path)
+    private static PortalFile MsalConfig(PortalSignInOptions signIn)
     {
-        PortalHeaders.Apply(http.Response);
+        var content = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            apiBase = "",
+            auth = new { mode = PortalSignInOptions.MsalMode, clientId = signIn.ClientId, authority = signIn.Authority, scopes = signIn.Scopes, protocolMode = signIn.ProtocolMode },
+        });
+        return new PortalFile(ConfigFile, content, "application/json; charset=utf-8", $"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..32]}\"");
+    }
+
+    private static IResult Serve(PortalFiles files, PortalFile? config, PortalHeaders headers, HttpContext http, string? path)
+    {
+        headers.Apply(http.Response);
         if (string.IsNullOrEmpty(path) && !http.Request.Path.Value!.EndsWith('/'))
         {
             // "/portal" and "/portal/" match alike; relative links in index.html need the slash.
             return Results.Redirect(PortalFiles.BasePath + "/", permanent: false);
         }
 
-        if (!files.TryGet(string.IsNullOrEmpty(path) ? PortalFiles.IndexFile : path, out var file))
+        PortalFile? file = path == ConfigFile && config is not null ? config : null;
+        if (file is null && !files.TryGet(string.IsNullOrEmpty(path) ? PortalFiles.IndexFile : path, out file))
         {
             return Results.NotFound();
         }

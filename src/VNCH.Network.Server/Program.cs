@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using VNCH.Network.Api;
 using VNCH.Network.Api.Hosting;
 using VNCH.Network.Api.Routing;
@@ -44,13 +43,12 @@ builder.Services.AddProblemDetails();
 builder.Services.AddAuthorization();
 builder.Services.AddOpenApi();
 
-// Local tokens only: this key exists in the data folder of the embedded host and nowhere else.
+// Local tokens (this key exists in the data folder of the embedded host and nowhere else), and an OpenID Connect
+// provider's when one is configured (Vnch:Auth:OpenIdConnect, ADR 0094).
 var signingKey = LocalAuth.LoadOrCreateSigningKey(folder);
-builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
-{
-    options.MapInboundClaims = false;
-    options.TokenValidationParameters = LocalAuth.ValidationParameters(signingKey);
-});
+builder.Services.AddVnchEmbeddedAuthentication(builder.Configuration, signingKey);
+var portalSignIn = builder.Configuration.GetSection(PortalSignInOptions.Section).Get<PortalSignInOptions>() ?? new();
+portalSignIn.Validate();
 
 var app = builder.Build();
 app.UseAuthentication();
@@ -59,6 +57,6 @@ app.UseAuthorization();
 app.MapOpenApi("/api/openapi/{documentName}.json").RequireAuthorization();
 app.MapVnchApi();
 // The clinicians' portal: static files on top of the public API above, nothing more (docs/portal.md).
-app.MapVnchPortal();
+app.MapVnchPortal(portalSignIn);
 app.Logger.LogInformation("VNCH.Network embedded service, data folder {DataPath}", folder.Root);
 await app.RunAsync();

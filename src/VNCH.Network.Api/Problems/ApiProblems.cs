@@ -33,6 +33,10 @@ public static class ApiProblems
         Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
             $"Content-Type '{contentType ?? "none"}' is not accepted. Use application/dicom, multipart/related; type=\"application/dicom\", application/hl7-aecg+xml, application/xml (AnnotatedECG), application/vnd.vnch.audiogram+json or application/fhir+json (audiogram Bundle).");
 
+    /// <summary>406: none of the representations the client accepts is served here (never another one passed off as it).</summary>
+    public static IResult NotAcceptable(string detail) =>
+        Problem(StatusCodes.Status406NotAcceptable, "not-acceptable", "Not acceptable", detail);
+
     public static IResult InvalidRequest(string detail) =>
         Problem(StatusCodes.Status400BadRequest, "invalid-request", "Invalid request", detail);
 

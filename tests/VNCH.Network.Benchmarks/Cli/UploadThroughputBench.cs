@@ -91,9 +91,9 @@ public static class UploadThroughputBench
 
                 async Task Cli()
                 {
-                    var (clientStart, serverStart) = (ChildrenCpu(), ServerCpu());
+                    var (clientStart, serverStart) = (ChildProcesses.Cpu(), ServerCpu());
                     (cliWall, cliInCommand) = await CliUploadAsync(serverUrl, token, cliSet, parallel, Path.Combine(root.Path, $"journal-{r}.jsonl"));
-                    (cliCpu, cliServerCpu) = (ChildrenCpu() - clientStart, ServerCpu() - serverStart);
+                    (cliCpu, cliServerCpu) = (ChildProcesses.Cpu() - clientStart, ServerCpu() - serverStart);
                     await WaitIdleAsync(http);
                 }
 
@@ -257,23 +257,6 @@ public static class UploadThroughputBench
         var path = Path.Combine(TestData.RepositoryRoot, "src", project, "bin", "Release", "net10.0", dll);
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} in Release first.", path);
     }
-
-    /// <summary>User + system CPU of this process's reaped children (the finished `vnch` runs), from getrusage.</summary>
-    private static TimeSpan ChildrenCpu()
-    {
-        const int RusageChildren = -1;
-        var usage = new long[18]; // struct rusage on 64-bit Linux: two timevals, then 14 longs
-        if (GetRusage(RusageChildren, usage) != 0)
-        {
-            throw new InvalidOperationException("getrusage failed.");
-        }
-
-        static TimeSpan Time(long seconds, long micros) => TimeSpan.FromSeconds(seconds) + TimeSpan.FromMicroseconds(micros);
-        return Time(usage[0], usage[1]) + Time(usage[2], usage[3]);
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
-    private static extern int GetRusage(int who, long[] usage);
 
     private static int FreePort()
     {

@@ -42,8 +42,11 @@ public sealed class PortalBrowser : IAsyncDisposable
         Directory.CreateDirectory(ScreenshotFolder);
     }
 
-    /// <summary>A fresh browser profile (no session) whose preferred language is <paramref name="locale"/>.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress, string locale)
+    /// <summary>
+    /// A fresh browser profile (no session) whose preferred language is <paramref name="locale"/>;
+    /// <paramref name="acceptTestCertificates"/> for the test's own https sign-in provider (FakeOpenIdProvider).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, string locale, bool acceptTestCertificates = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -51,6 +54,7 @@ public sealed class PortalBrowser : IAsyncDisposable
             Locale = locale,
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             AcceptDownloads = true,
+            IgnoreHTTPSErrors = acceptTestCertificates,
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000);

@@ -21,10 +21,12 @@ public sealed class PortalService : IAsyncLifetime
     public static readonly string ChestXray = "dicom/derived_pediatric_cxr/peds_cxr_pneumonia_viral_person1_virus_6_jpegbaseline.dcm";
     public static readonly string Ecg = "dicom/pydicom/src/pydicom/data/test_files/waveform_ecg.dcm";
     public static readonly string Audiogram = Path.Combine(TestData.RepositoryRoot, "docs", "audiogram.example.json");
+    public static readonly string DroppedXray = "dicom/derived_pediatric_cxr/peds_cxr_normal_NORMAL2-IM-0092-0001_jpegbaseline.dcm";
 
     private readonly TempDirectory data = new("vnch-portal");
     private readonly SemaphoreSlim uploadGate = new(1, 1);
     private IReadOnlyDictionary<string, string>? uploaded;
+    private DroppedFile? dropped;
 
     public PortalService()
     {
@@ -112,6 +114,75 @@ public sealed class PortalService : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A second chest X-ray dropped on hospital A's upload page, once: its bytes in a <c>DataTransfer</c> carried by
+    /// dragenter, dragover and drop events dispatched on the drop zone, as the browser does for a file dragged from
+    /// the desktop. Returns the study once analysed and what the page did with each event.
+    /// </summary>
+    public async Task<DroppedFile> DroppedAsync()
+    {
+        await uploadGate.WaitAsync();
+        try
+        {
+            return dropped ??= await DropThroughThePortalAsync();
+        }
+        finally
+        {
+            uploadGate.Release();
+        }
+    }
+
+    private async Task<DroppedFile> DropThroughThePortalAsync()
+    {
+        var page = await SignedInPageAsync(TokenA);
+        await page.ClickAsync("nav a[href='#/upload']");
+        await page.WaitForSelectorAsync("#drop-zone");
+        var path = TestData.File(DroppedXray);
+        var events = await page.EvaluateAsync<JsonElement>(
+            """
+            ({ name, base64 }) => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              const transfer = new DataTransfer();
+              transfer.items.add(new File([bytes], name));
+              const zone = document.querySelector('#drop-zone');
+              // dispatchEvent is false when the page cancelled the event: for dragenter/dragover that accepts the drop.
+              const fire = type => !zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+              const enter = fire('dragenter');
+              const over = fire('dragover');
+              const highlighted = zone.classList.contains('over');
+              const drop = fire('drop');
+              return { enter, over, highlighted, drop, files: transfer.files.length };
+            }
+            """,
+            new { name = Path.GetFileName(path), base64 = Convert.ToBase64String(await File.ReadAllBytesAsync(path)) });
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('.upload-table .study-link').length === 1");
+        var link = await page.GetAttributeAsync(".upload-table .study-link", "href");
+        var row = await page.InnerTextAsync(".upload-table tbody tr");
+        var progress = await page.EvalOnSelectorAsync<double>(".upload-table tbody progress", "p => p.value");
+        await PortalPages.CheckInBothLanguagesAsync(Browser, page, "upload-dropped");
+        await page.Context.CloseAsync();
+        var id = Uri.UnescapeDataString(link!["#/studies/".Length..]);
+        await WaitFinalAsync(id);
+        return new DroppedFile(id, path, row, progress, events);
+    }
+
+    private async Task<JsonElement> WaitFinalAsync(string id)
+    {
+        using var client = Client(TokenA);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var study = await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{id}");
+            if (EmbeddedService.FinalStatuses.Contains(study.GetProperty("summary").GetProperty("status").GetString()))
+            {
+                return study;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Study {id} did not reach a final state:\n{Server.RecentOutput}");
+            await Task.Delay(250);
+        }
+    }
+
     private async Task<IReadOnlyDictionary<string, string>> UploadThroughThePortalAsync()
     {
         var page = await SignedInPageAsync(TokenA);
@@ -124,29 +195,19 @@ public sealed class PortalService : IAsyncLifetime
         Assert.Equal(3, await page.Locator(".upload-table .study-link").CountAsync()); // the language switch redraws, the uploads stay
         await page.Context.CloseAsync();
 
-        using var client = Client(TokenA);
         var byKind = new Dictionary<string, string>();
-        var deadline = DateTime.UtcNow.AddSeconds(120);
         foreach (var id in links.Select(l => Uri.UnescapeDataString(l["#/studies/".Length..])))
         {
-            while (true)
-            {
-                var study = await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{id}");
-                var summary = study.GetProperty("summary");
-                if (EmbeddedService.FinalStatuses.Contains(summary.GetProperty("status").GetString()))
-                {
-                    byKind[summary.GetProperty("kind").GetString()!] = id;
-                    break;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"Study {id} did not reach a final state:\n{Server.RecentOutput}");
-                await Task.Delay(250);
-            }
+            var study = await WaitFinalAsync(id);
+            byKind[study.GetProperty("summary").GetProperty("kind").GetString()!] = id;
         }
 
         return byKind;
     }
 }
+
+/// <summary>The dropped file's study, the upload table's row and progress bar for it, and the page's answer to each drag event.</summary>
+public sealed record DroppedFile(string StudyId, string Path, string UploadRow, double Progress, JsonElement Events);
 
 /// <summary>One server, one browser and one upload for every portal test class.</summary>
 [CollectionDefinition(Name)]

@@ -34,5 +34,5 @@ public static class DicomWebResources
     };
 
     public static IResult NotAcceptable(string detail) =>
-        ApiProblems.Problem(StatusCodes.Status406NotAcceptable, "not-acceptable", "Not acceptable", detail);
+        ApiProblems.NotAcceptable(detail);
 }

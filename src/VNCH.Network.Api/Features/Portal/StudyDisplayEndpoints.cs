@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using VNCH.Network.Api.Features.Audit;
@@ -19,6 +20,9 @@ namespace VNCH.Network.Api.Features.Portal;
 /// </summary>
 public static class StudyDisplayEndpoints
 {
+    public const int DefaultAuditPageSize = 100;
+    public const int MaxAuditPageSize = 1000;
+
     private static string Kebab<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
@@ -132,7 +136,25 @@ public static class StudyDisplayEndpoints
     public static async Task<IResult> Audit(ApiRequestContext context)
     {
         var id = Id(context);
-        var trail = await context.Service<StudyTrailQueries>().AuditTrailAsync(context.Caller, id, context.Aborted);
+        var query = context.Http.Request.Query;
+        var pageSize = DefaultAuditPageSize;
+        if (query["pageSize"].ToString() is { Length: > 0 } size
+            && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxAuditPageSize))
+        {
+            return ApiProblems.InvalidRequest($"'pageSize' must be between 1 and {MaxAuditPageSize}.");
+        }
+
+        StudyAuditTrail? trail;
+        try
+        {
+            trail = await context.Service<StudyTrailQueries>().AuditTrailAsync(
+                context.Caller, id, pageSize, query["continuationToken"].ToString() is { Length: > 0 } token ? token : null, context.Aborted);
+        }
+        catch (FormatException)
+        {
+            return ApiProblems.InvalidRequest("The continuation token is not valid.");
+        }
+
         return trail is null
             ? ApiProblems.StudyNotFound(id)
             : Results.Json(new
@@ -140,6 +162,7 @@ public static class StudyDisplayEndpoints
                 studyId = id,
                 truncated = trail.Truncated,
                 items = trail.Records.Select(AuditRecordJson.From),
+                continuationToken = trail.ContinuationToken,
             });
     }
 

@@ -3,15 +3,15 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using VNCH.Network.Api.Problems;
 using VNCH.Network.Api.Routing;
+using VNCH.Network.Core;
 using VNCH.Network.Core.Features.Reporting;
+using VNCH.Network.Core.Features.Reporting.Exports;
 
 namespace VNCH.Network.Api.Features.Reports;
 
 /// <summary>GET /api/v1/reports/network: cells of one published table (JSON, or CSV with Accept: text/csv).</summary>
 public static class NetworkReportEndpoint
 {
-    public const string CsvMediaType = "text/csv";
-
     private static readonly string[] FilterNames = ["hospital", "province", "kind", "modality", "outcome", "ageBand", "sex", "category"];
 
     public static async Task<IResult> Handle(ApiRequestContext context)
@@ -20,6 +20,11 @@ public static class NetworkReportEndpoint
         if (!ReportRequestParsing.TryCommon(q, out var grain, out var from, out var to, out var error))
         {
             return ApiProblems.InvalidRequest(error);
+        }
+
+        if (ReportNegotiation.Choose(context.Http.Request, ReportFormats.Network, out var notAcceptable) is not { } format)
+        {
+            return notAcceptable!;
         }
 
         var table = q["table"].ToString() is { Length: > 0 } name ? name : ReportTables.Activity.Name;
@@ -36,6 +41,7 @@ public static class NetworkReportEndpoint
             To = to,
             GroupBy = q["groupBy"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),
             Filters = FilterNames.Where(f => q[f].ToString().Length > 0).ToDictionary(f => f, f => q[f].ToString()),
+            Format = format,
         };
         var (status, report) = await context.Service<ReportQueries>().NetworkAsync(context.Caller, request, context.Aborted);
         return status switch
@@ -44,7 +50,23 @@ public static class NetworkReportEndpoint
                 $"'{table}' is not a published table of the current snapshot; see docs/reporting.md."),
             ReportQueryStatus.InvalidGroupBy => ApiProblems.InvalidRequest($"groupBy must name dimensions of table '{table}' (province, hospital and its other dimensions)."),
             ReportQueryStatus.NotAReportingTenant => ApiProblems.TenantNotMapped(),
-            _ => ReportRequestParsing.WantsCsv(context) ? Results.Text(Csv(report!), CsvMediaType, Encoding.UTF8) : Results.Json(Json(report!)),
+            _ when format == MediaTypes.Json => Results.Json(Json(report!)),
+            _ when format == MediaTypes.Csv => Results.Text(Csv(report!), MediaTypes.Csv, Encoding.UTF8),
+            _ => await ExportAsync(context, report!, format),
+        };
+    }
+
+    /// <summary>FHIR MeasureReports, ADX or dataValueSets: published cells only, in the mapping's codes (docs/reporting.md).</summary>
+    private static async Task<IResult> ExportAsync(ApiRequestContext context, NetworkReport report, string format)
+    {
+        var export = await context.Service<ReportExports>().RenderAsync(report, format, context.Aborted);
+        return export.Status switch
+        {
+            ReportExportStatus.MappingIncomplete => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "export-mapping-incomplete", "The DHIS2 mapping cannot place these cells",
+                $"Nothing was exported; complete the mapping (docs/reporting.md) or choose another breakdown: {string.Join(" ", export.Missing.Take(20))}"),
+            ReportExportStatus.NothingPublished => ApiProblems.Problem(StatusCodes.Status404NotFound, "nothing-published", "No published value to export",
+                "Every cell of this selection is suppressed or zero, and an ADX message needs at least one value."),
+            _ => Results.Text(export.Content, format, Encoding.UTF8),
         };
     }
 
@@ -102,6 +124,11 @@ public static class SeriesReportEndpoint
             return ApiProblems.InvalidRequest(error);
         }
 
+        if (ReportNegotiation.Choose(context.Http.Request, ReportFormats.Series, out var notAcceptable) is not { } format)
+        {
+            return notAcceptable!;
+        }
+
         var indicator = q["indicator"].ToString();
         var category = q["category"].ToString();
         if (indicator.Length == 0 || category.Length == 0)
@@ -117,7 +144,7 @@ public static class SeriesReportEndpoint
                 : ApiProblems.Problem(StatusCodes.Status404NotFound, "report-table-not-found", "No such indicator", $"'{indicator}' is not an indicator of the current snapshot.");
         }
 
-        if (ReportRequestParsing.WantsCsv(context))
+        if (format == MediaTypes.Csv)
         {
             var csv = new StringBuilder("period,province,numerator,numerator_status,denominator,denominator_status,rate\n");
             foreach (var p in report!.Points)
@@ -127,7 +154,7 @@ public static class SeriesReportEndpoint
                 csv.AppendJoin(',', fields.Select(ReportRequestParsing.CsvField)).Append('\n');
             }
 
-            return Results.Text(csv.ToString(), NetworkReportEndpoint.CsvMediaType, Encoding.UTF8);
+            return Results.Text(csv.ToString(), MediaTypes.Csv, Encoding.UTF8);
         }
 
         return Results.Json(new
@@ -166,9 +193,6 @@ internal static class ReportRequestParsing
 
         return TryDate(q, "from", out from, ref error) && TryDate(q, "to", out to, ref error);
     }
-
-    public static bool WantsCsv(ApiRequestContext context) =>
-        context.Http.Request.Headers.Accept.ToString().Contains(NetworkReportEndpoint.CsvMediaType, StringComparison.OrdinalIgnoreCase);
 
     public static object Snapshot(ReportSnapshot snapshot) => new
     {

@@ -30,8 +30,61 @@ public static class StudyViews
         updatedAt = study.UpdatedAt,
         statusTimes = study.StatusTimes.OrderBy(t => t.Value).ToDictionary(t => Name(t.Key), t => t.Value),
         review = ReviewState(study),
+        analyses = study.Analyses.Select(a => AnalysisSummary(a, study.Reviews.Count == 0 ? null : study.Reviews[^1])),
         links = new { self = url($"/api/v1/studies/{study.Id}"), fhir = url($"/api/v1/studies/{study.Id}/fhir") },
     };
+
+    /// <summary>
+    /// One analysis in a line, for lists (docs/api.md "Finding summary"): the analyser, its decided label and the
+    /// score it compared with its threshold, and its top finding with the decision of the review in force.
+    /// </summary>
+    public static object AnalysisSummary(AnalysisRecord analysis, StudyReview? review)
+    {
+        var top = TopFinding(analysis.Result);
+        var decision = top is null ? null : review?.Findings.FirstOrDefault(d => d.Analyser == analysis.Analyser.Id && d.Index == top.Value.Index);
+        return new
+        {
+            analyser = new { id = analysis.Analyser.Id, version = analysis.Analyser.Version },
+            label = analysis.Result.Label,
+            conclusionCode = analysis.Result.ConclusionCode,
+            score = DecisionScore(analysis.Result),
+            threshold = analysis.Result.Threshold,
+            topFinding = top is not { } found
+                ? null
+                : new
+                {
+                    key = FindingKeys.For(analysis.Result)[found.Index],
+                    code = found.Finding.Code,
+                    value = found.Finding.Value,
+                    interpretation = found.Finding.Interpretation,
+                    review = decision is null ? null : ReviewDecisions.Name(decision.Decision),
+                },
+        };
+    }
+
+    /// <summary>The score the analyser compared with its threshold: the decided label's, else the highest; null without scores.</summary>
+    public static double? DecisionScore(AnalyserResult result) =>
+        result.Label is { } label && result.Scores.TryGetValue(label, out var score) ? score
+        : result.Scores.Count > 0 ? result.Scores.Values.Max()
+        : null;
+
+    /// <summary>
+    /// The finding a list shows: the highest probability (a model's score), else the first outside its normal
+    /// interpretation (an algorithm's flag), else the first.
+    /// </summary>
+    public static (Finding Finding, int Index)? TopFinding(AnalyserResult result)
+    {
+        var indexed = result.Findings.Select((finding, index) => (Finding: finding, Index: index)).ToList();
+        if (indexed.Count == 0)
+        {
+            return null;
+        }
+
+        var scored = indexed.Where(f => f.Finding.Value is ScoreValue).OrderByDescending(f => ((ScoreValue)f.Finding.Value!).Value).ToList();
+        return scored.Count > 0 ? scored[0]
+            : indexed.FirstOrDefault(f => f.Finding.Interpretation is { Code: not "N" }) is { Finding: not null } flagged ? flagged
+            : indexed[0];
+    }
 
     /// <summary>pending (analysed, awaiting a clinician), reviewed, or null when the study cannot be reviewed.</summary>
     public static string? ReviewStateName(Study study) => study.Status switch

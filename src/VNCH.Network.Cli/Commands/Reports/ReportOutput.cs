@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using VNCH.Network.Cli.Commands.Remote;
+using VNCH.Network.Core.Features.Reporting.Exports;
 
 namespace VNCH.Network.Cli.Commands.Reports;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using VNCH.Network.Cli.Commands.Remote;
+using VNCH.Network.Core.Features.Reporting.Exports;
 
 namespace VNCH.Network.Cli.Commands.Reports;
 
@@ -54,17 +55,4 @@ public class ReportSettings : ServerSettings
     }
 
     public (string Name, string? Value)[] PeriodParameters => [("grain", Grain), ("from", From), ("to", To)];
-}
-
-/// <summary>Format names the CLI knows; anything else with a '/' is sent as the Accept media type verbatim.</summary>
-public static class ReportFormats
-{
-    public static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["json"] = "application/json",
-        ["csv"] = "text/csv",
-        ["fhir"] = "application/fhir+json",
-        ["adx"] = "application/adx+xml",
-        ["dhis2"] = "application/vnd.dhis2.datavaluesets+json",
-    };
 }

@@ -19,6 +19,9 @@ public sealed record NetworkReportRequest
 
     /// <summary>Selections: dimension name → value (hospital, province, kind, modality, outcome, ageBand, sex, category).</summary>
     public IReadOnlyDictionary<string, string> Filters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The representation served (a media type), recorded in the audit trail with the question.</summary>
+    public string Format { get; init; } = MediaTypes.Json;
 }
 
 /// <summary>One row of a report: a cell and, only when published, its counts.</summary>
@@ -142,7 +145,7 @@ public sealed class ReportQueries(ReportSnapshots snapshots, ITenantDirectory te
                 continue;
             }
 
-            var period = Period(cell);
+            var period = ReportingPeriods.Parse(cell.Grain, cell.Period);
             if ((request.From is { } from && period.End <= from) || (request.To is { } to && period.Start > to))
             {
                 continue;
@@ -171,14 +174,6 @@ public sealed class ReportQueries(ReportSnapshots snapshots, ITenantDirectory te
         }
     }
 
-    private static ReportPeriod Period(ReportCell cell) => cell.Grain switch
-    {
-        PeriodGrain.Week => ReportingPeriods.Of(System.Globalization.ISOWeek.ToDateTime(int.Parse(cell.Period[..4], System.Globalization.CultureInfo.InvariantCulture), int.Parse(cell.Period[6..], System.Globalization.CultureInfo.InvariantCulture), DayOfWeek.Monday) is var monday ? DateOnly.FromDateTime(monday) : default, PeriodGrain.Week),
-        PeriodGrain.Month => ReportingPeriods.Of(DateOnly.ParseExact(cell.Period + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), PeriodGrain.Month),
-        PeriodGrain.Quarter => ReportingPeriods.Of(new DateOnly(int.Parse(cell.Period[..4], System.Globalization.CultureInfo.InvariantCulture), ((cell.Period[^1] - '1') * 3) + 1, 1), PeriodGrain.Quarter),
-        _ => ReportingPeriods.Of(new DateOnly(int.Parse(cell.Period, System.Globalization.CultureInfo.InvariantCulture), 1, 1), PeriodGrain.Year),
-    };
-
     private async Task<(ReportQueryStatus, ReportSnapshot?, string?)> PrepareAsync(Caller caller, CancellationToken cancellationToken)
     {
         var tenant = await tenants.GetAsync(caller.Tenant, cancellationToken);
@@ -192,7 +187,7 @@ public sealed class ReportQueries(ReportSnapshots snapshots, ITenantDirectory te
     }
 
     private static string Describe(NetworkReportRequest request) =>
-        $"table={request.Table}; grain={ReportingPeriods.Name(request.Grain)}; from={request.From}; to={request.To}; groupBy={string.Join(',', request.GroupBy.Order())}; " +
+        $"table={request.Table}; format={request.Format}; grain={ReportingPeriods.Name(request.Grain)}; from={request.From}; to={request.To}; groupBy={string.Join(',', request.GroupBy.Order())}; " +
         string.Join("; ", request.Filters.OrderBy(f => f.Key).Select(f => $"{f.Key}={f.Value}"));
 
     private Task AuditAsync(Caller caller, string action, string resource, string outcome, string detail, CancellationToken cancellationToken) =>

@@ -59,6 +59,20 @@ public static class ReportingPeriods
         return periods;
     }
 
+    /// <summary>The period a code names (2026-W53, 2026-11, 2026-Q4, 2026), the inverse of <see cref="Of"/>.</summary>
+    public static ReportPeriod Parse(PeriodGrain grain, string code)
+    {
+        var year = int.Parse(code[..4], CultureInfo.InvariantCulture);
+        var first = grain switch
+        {
+            PeriodGrain.Week => DateOnly.FromDateTime(ISOWeek.ToDateTime(year, int.Parse(code[6..], CultureInfo.InvariantCulture), DayOfWeek.Monday)),
+            PeriodGrain.Month => new DateOnly(year, int.Parse(code[5..], CultureInfo.InvariantCulture), 1),
+            PeriodGrain.Quarter => new DateOnly(year, ((code[^1] - '1') * 3) + 1, 1),
+            _ => new DateOnly(year, 1, 1),
+        };
+        return Of(first, grain);
+    }
+
     public static string Name(PeriodGrain grain) => grain.ToString().ToLowerInvariant();
 
     public static bool TryParseGrain(string? text, out PeriodGrain grain)

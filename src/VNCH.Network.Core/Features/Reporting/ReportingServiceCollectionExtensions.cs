@@ -23,6 +23,10 @@ public static class ReportingServiceCollectionExtensions
         services.AddOptions<ReportSnapshotOptions>().BindConfiguration(Disclosure.DisclosureOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ReportSnapshots>();
         services.AddSingleton<ReportQueries>();
+        services.AddOptions<Exports.Dhis2ExportOptions>().BindConfiguration(Exports.Dhis2ExportOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Exports.Dhis2ExportOptions>, Exports.Dhis2ExportOptionsValidation>();
+        services.AddSingleton(sp => Exports.Dhis2Mapping.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Exports.Dhis2ExportOptions>>().Value));
+        services.AddSingleton<Exports.ReportExports>();
         var studies = services.LastOrDefault(d => d.ServiceType == typeof(IStudyStore))
             ?? throw new InvalidOperationException("Register an IStudyStore adapter before AddVnchReporting.");
 

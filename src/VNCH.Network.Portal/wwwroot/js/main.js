@@ -9,6 +9,7 @@ import { studiesPage } from './pages/studies.js';
 import { studyPage } from './pages/study.js';
 import { uploadPage } from './pages/upload.js';
 import { reportsPage } from './pages/reports.js';
+import { modelsPage } from './pages/models.js';
 
 const ROUTES = [
   { pattern: /^\/sign-in$/, page: signInPage, open: true },
@@ -16,12 +17,14 @@ const ROUTES = [
   { pattern: /^\/studies\/([\w.-]+)$/, page: studyPage, role: 'Studies.Read', nav: 'studies' },
   { pattern: /^\/upload$/, page: uploadPage, role: 'Studies.Upload', nav: 'upload' },
   { pattern: /^\/reports$/, page: reportsPage, role: 'Reports.Read', nav: 'reports' },
+  { pattern: /^\/models$/, page: modelsPage, role: 'Studies.Read', nav: 'models' },
 ];
 
 const NAV = [
   { id: 'studies', href: '#/studies', role: 'Studies.Read' },
   { id: 'upload', href: '#/upload', role: 'Studies.Upload' },
   { id: 'reports', href: '#/reports', role: 'Reports.Read' },
+  { id: 'models', href: '#/models', role: 'Studies.Read' },
 ];
 
 let config = { apiBase: '', auth: { mode: 'token' } };

@@ -1,7 +1,9 @@
-// Entra ID sign-in for the Azure deployment (config.json auth.mode = "msal"): MSAL.js 2+ (@azure/msal-browser from
-// npm, copied to vendor/msal-browser.min.js at deployment; nothing is loaded from a CDN under the CSP). The access
-// token for the API is kept like a pasted one: sessionStorage, this tab only. Not exercised by the tests (they run
-// the embedded host, which has no Entra ID); see docs/portal.md.
+// OpenID Connect sign-in (config.json auth.mode = "msal"): MSAL.js (@azure/msal-browser from npm, pinned in
+// package-lock.json, served as vendor/msal-browser.min.js by the embedded host and by the Azure build; nothing is
+// loaded from a CDN under the CSP). Entra ID (protocolMode AAD) in Azure, or any OpenID provider the embedded host
+// trusts (protocolMode OIDC). Authorization code flow with PKCE by redirect back to the portal's own page, which
+// completes it (no popup or iframe, so no redirect bridge page). The access token for the API is kept like a pasted
+// one: sessionStorage, this tab only; MSAL's own cache is sessionStorage too.
 
 function loadLibrary() {
   if (window.msal) return Promise.resolve(window.msal);
@@ -14,20 +16,31 @@ function loadLibrary() {
   });
 }
 
+let application = null;
+
 async function client(auth) {
+  if (application) return application;
   const msal = await loadLibrary();
   const app = new msal.PublicClientApplication({
-    auth: { clientId: auth.clientId, authority: auth.authority, redirectUri: auth.redirectUri ?? `${location.origin}${location.pathname}` },
-    cache: { cacheLocation: 'sessionStorage', storeAuthStateInCookie: false },
+    auth: {
+      clientId: auth.clientId,
+      authority: auth.authority,
+      // An authority that is not Entra ID's must be named as known (MSAL then reads its metadata, not Microsoft's).
+      knownAuthorities: [new URL(auth.authority).host],
+      redirectUri: auth.redirectUri ?? `${location.origin}${location.pathname}`,
+    },
+    cache: { cacheLocation: 'sessionStorage' },
+    system: { protocolMode: auth.protocolMode ?? 'AAD' },
   });
   await app.initialize();
+  application = app;
   return app;
 }
 
-/** Completes a redirect back from Entra ID if there is one; returns an API access token or null. */
+/** Completes a redirect back from the provider if there is one; returns an API access token or null. */
 export async function completeSignIn(auth) {
   const app = await client(auth);
-  const result = await app.handleRedirectPromise();
+  const result = await app.handleRedirectPromise({ navigateToLoginRequestUrl: false });
   const account = result?.account ?? app.getAllAccounts()[0];
   if (!account) return null;
   const token = await app.acquireTokenSilent({ scopes: auth.scopes, account });

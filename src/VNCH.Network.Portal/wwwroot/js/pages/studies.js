@@ -2,7 +2,7 @@ import { h, clear } from '../dom.js';
 import { t, formatDateTime, formatNumber } from '../i18n.js';
 import { getJson } from '../api.js';
 import { go } from '../main.js';
-import { reviewState, headlineFinding } from '../views/analysis.js';
+import { reviewState, concept, value } from '../views/analysis.js';
 
 const STATUSES = ['received', 'queued', 'analysing', 'completed', 'reviewed', 'rejected', 'failed', 'no-analyser'];
 const REVIEW_STATES = ['pending', 'reviewed'];
@@ -51,7 +51,6 @@ export async function studiesPage(container, { query, user }) {
     const { data } = await getJson(`/api/v1/studies?${api}`);
     tokens[index + 1] = data.continuationToken;
     clear(results).append(table(data.items, user), pager(index, data.continuationToken, load));
-    await enrich(data.items, results);
   };
   await load(0);
 }
@@ -77,12 +76,21 @@ function table(items, user) {
       h('td', { text: study.modality ?? '' }),
       h('td', {}, h(`span.badge.status-${study.status}`, { text: t(`status.${study.status}`) }),
         study.reason ? h('span.reason', { text: ` ${study.reason.code}` }) : null),
-      h('td.finding', { text: hasFindings(study) ? '…' : '' }),
+      h('td.finding', {}, (study.analyses ?? []).map(findingLine)),
       h('td.review', {}, reviewBadge({ summary: study }))))));
 }
 
-function hasFindings(study) {
-  return study.status === 'completed' || study.status === 'reviewed';
+/** One analysis of the list's finding summary (docs/api.md): its conclusion or top finding, and the score it was judged on. */
+function findingLine(analysis) {
+  const top = analysis.topFinding;
+  if (analysis.conclusionCode || !top) {
+    const label = analysis.conclusionCode?.display ?? analysis.label ?? analysis.analyser.id;
+    const score = typeof analysis.score === 'number' ? ` (${formatNumber(analysis.score, 2)})` : '';
+    return h('span.finding-line', { dataset: { analyser: analysis.analyser.id }, text: `${label}${score}` });
+  }
+  // An algorithm's measurement: its name, value and interpretation (e.g. "QTc: 452 ms, High").
+  const flag = top.interpretation && top.interpretation.code !== 'N' ? `, ${concept(top.interpretation)}` : '';
+  return h('span.finding-line', { dataset: { analyser: analysis.analyser.id }, text: `${concept(top.code)}: ${value(top.value)}${flag}` });
 }
 
 function reviewBadge(detail) {
@@ -95,25 +103,4 @@ function pager(index, next, load) {
     h('button.secondary', { type: 'button', disabled: index === 0, onclick: () => load(index - 1), text: t('studies.previous') }),
     h('span', { text: t('studies.page', { n: index + 1 }) }),
     h('button.secondary', { type: 'button', disabled: !next, onclick: () => load(index + 1), text: t('studies.next') }));
-}
-
-/**
- * The list API carries no findings: analysed rows are filled from each study's detail, four at a time.
- * (Each read is audited like any other; a page holds at most 50 rows.)
- */
-async function enrich(items, results) {
-  const queue = items.filter(hasFindings);
-  const worker = async () => {
-    for (let study = queue.shift(); study; study = queue.shift()) {
-      const row = results.querySelector(`tr[data-study="${CSS.escape(study.id)}"]`);
-      try {
-        const { data } = await getJson(`/api/v1/studies/${encodeURIComponent(study.id)}`);
-        const finding = headlineFinding(data);
-        row.querySelector('.finding').textContent = finding ? `${finding.label}${finding.score === null ? '' : ` (${formatNumber(finding.score, 2)})`}` : '';
-      } catch {
-        row.querySelector('.finding').textContent = '';
-      }
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
 }

@@ -43,10 +43,14 @@ export async function uploadPage(container) {
       filesInput.click();
     }
   });
-  zone.addEventListener('dragover', e => {
-    e.preventDefault();
-    zone.classList.add('over');
-  });
+  // Both must be cancelled for the browser to allow a drop here (HTML drag and drop processing model).
+  for (const type of ['dragenter', 'dragover']) {
+    zone.addEventListener(type, e => {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+      zone.classList.add('over');
+    });
+  }
   zone.addEventListener('dragleave', () => zone.classList.remove('over'));
   zone.addEventListener('drop', async e => {
     e.preventDefault();

@@ -10,12 +10,6 @@ export function mainScore(analysis) {
   return values.length ? Math.max(...values) : null;
 }
 
-export function headlineFinding(detail) {
-  const analysis = (detail.analyses ?? [])[0];
-  if (!analysis) return null;
-  return { label: analysis.conclusionCode?.display ?? analysis.label ?? analysis.analyser?.id ?? '', score: mainScore(analysis) };
-}
-
 /** The review in force (summary.review.current: decision, reviewer, time, report status), or null. */
 export function reviewOf(detail) {
   return detail.summary?.review?.current ?? null;
