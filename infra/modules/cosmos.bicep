@@ -8,16 +8,24 @@ param databaseName string = 'vnch'
 param privateNetworking bool = false
 
 // Hierarchical keys keep each hospital's data under one prefix (tenant-scoped queries stay in-prefix) while no logical
-// partition grows without bound: the patient bucket for studies, the study for FHIR records, the UTC day for audit.
+// partition grows without bound: the patient bucket for studies, the study for its instances and FHIR records, the UTC
+// day for audit.
 // Same definitions as src/VNCH.Network.Azure/Cosmos/CosmosContainers.cs (a test compares them).
 var containers = [
   {
     name: 'studies'
     paths: [ '/tenantId', '/subjectKey' ]
-    // Listing order: newest first, id as tie-breaker (keyset paging).
-    compositeIndexes: [ [ { path: '/updatedAt', order: 'descending' }, { path: '/id', order: 'descending' } ] ]
+    // Listing order: newest first, id as tie-breaker (keyset paging); filtered listings lead with the filter's field.
+    compositeIndexes: [
+      [ { path: '/updatedAt', order: 'descending' }, { path: '/id', order: 'descending' } ]
+      [ { path: '/status', order: 'descending' }, { path: '/updatedAt', order: 'descending' }, { path: '/id', order: 'descending' } ]
+      [ { path: '/kind', order: 'descending' }, { path: '/updatedAt', order: 'descending' }, { path: '/id', order: 'descending' } ]
+      [ { path: '/modality', order: 'descending' }, { path: '/updatedAt', order: 'descending' }, { path: '/id', order: 'descending' } ]
+    ]
     excludedPaths: [ { path: '/study/*' } ]
   }
+  // A study's instance records: one partition per study (ADR 0110).
+  { name: 'instances', paths: [ '/tenantId', '/studyId' ], compositeIndexes: [], excludedPaths: [ { path: '/instance/*' } ] }
   { name: 'records', paths: [ '/tenantId', '/studyId' ], compositeIndexes: [], excludedPaths: [ { path: '/json/?' } ] }
   { name: 'audit', paths: [ '/tenantId', '/day' ], compositeIndexes: [], excludedPaths: [ { path: '/record/*' } ] }
   { name: 'tenants', paths: [ '/directory' ], compositeIndexes: [], excludedPaths: [] }

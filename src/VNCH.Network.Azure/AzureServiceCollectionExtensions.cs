@@ -40,7 +40,7 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<Core.Features.Quotas.StorageQuota>();
         services.AddSingleton<IStoreFailureClassifier, AzureStoreFailures>();
         services.AddSingleton<IWorkQueue>(sp => new StorageQueueWorkQueue(Clients(sp).AnalyseQueue, Clients(sp).AnalysePoisonQueue));
-        services.AddSingleton<IStudyStore>(sp => new CosmosStudyStore(Clients(sp).Container(CosmosContainers.Studies), Keys(sp)));
+        services.AddSingleton<IStudyStore>(sp => new CosmosStudyStore(Clients(sp).Container(CosmosContainers.Studies), Clients(sp).Container(CosmosContainers.Instances), Keys(sp)));
         services.AddSingleton<IRecordStore>(sp => new CosmosRecordStore(Clients(sp).Container(CosmosContainers.Records), Keys(sp)));
         services.AddSingleton<IAuditSink>(sp => new CosmosAuditSink(Clients(sp).Container(CosmosContainers.Audit), Keys(sp)));
         services.AddSingleton<ITenantDirectory>(sp => new CosmosTenantDirectory(Clients(sp).Container(CosmosContainers.Tenants)));

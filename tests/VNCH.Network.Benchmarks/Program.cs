@@ -4,6 +4,7 @@ using VNCH.Network.Benchmarks.Cli;
 using VNCH.Network.Benchmarks.Dicom;
 using VNCH.Network.Benchmarks.Ecg;
 using VNCH.Network.Benchmarks.Inference;
+using VNCH.Network.Benchmarks.Layout;
 using VNCH.Network.Benchmarks.Pixels;
 using VNCH.Network.Benchmarks.Reporting;
 using VNCH.Network.Benchmarks.Service;
@@ -28,6 +29,8 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["cli-upload"] = UploadThroughputBench.Run,
     ["dicomweb-orthanc"] = DicomWebOrthancBench.Run,
     ["ingest-orthanc"] = IngestOrthancBench.Run,
+    ["study-2000"] = StudyLayoutBench.Run,
+    ["hospital-100k"] = HospitalListingBench.Run,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))

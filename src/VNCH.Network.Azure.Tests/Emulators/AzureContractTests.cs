@@ -25,6 +25,10 @@ internal static class FreshCosmos
     }
 
     public static CosmosKeys Keys => new(CosmosPartitioning.TenantOnly);
+
+    /// <summary>A study store on fresh <c>studies</c> and <c>instances</c> containers.</summary>
+    public static async Task<CosmosStudyStore> StudyStoreAsync(EmulatorFixture emulators) =>
+        new(await ContainerAsync(emulators, CosmosContainers.Studies), await ContainerAsync(emulators, CosmosContainers.Instances), Keys);
 }
 
 [Collection(EmulatorCollection.Name)]
@@ -32,7 +36,7 @@ public sealed class CosmosStudyStoreContract(EmulatorFixture emulators) : StudyS
 {
     private IStudyStore store = null!;
 
-    public async Task InitializeAsync() => store = new CosmosStudyStore(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Studies), FreshCosmos.Keys);
+    public async Task InitializeAsync() => store = await FreshCosmos.StudyStoreAsync(emulators);
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -118,7 +122,7 @@ public sealed class CosmosConcurrentIngestionContract(EmulatorFixture emulators)
 {
     private IStudyStore store = null!;
 
-    public async Task InitializeAsync() => store = new CosmosStudyStore(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Studies), FreshCosmos.Keys);
+    public async Task InitializeAsync() => store = await FreshCosmos.StudyStoreAsync(emulators);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

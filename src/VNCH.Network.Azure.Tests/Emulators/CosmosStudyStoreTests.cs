@@ -76,11 +76,14 @@ public sealed class CosmosStudyStoreTests(EmulatorFixture emulators)
     {
         var tenant = TestStudies.NewTenant();
         var study = TestStudies.Create(tenant, "1.2.3.5", T0);
+        var instance = TestStudies.Instance("1.2.3.5", T0);
+        await store.AddInstanceAsync(tenant, study.Id, instance, CancellationToken.None);
         await store.SaveAsync(study, CancellationToken.None);
 
         var location = await store.FindInstanceAsync(tenant, "1.2.3.5.1", CancellationToken.None);
 
-        Assert.Equal(new InstanceLocation(study.Id, study.Instances[0].Sha256), location);
+        Assert.Equal(new InstanceLocation(study.Id, instance.Sha256), location);
+        Assert.Equal([instance], await store.ListInstancesAsync(tenant, study.Id, CancellationToken.None));
         Assert.Null(await store.FindInstanceAsync(tenant, "1.2.3.5.9", CancellationToken.None));
     }
 

@@ -25,20 +25,9 @@ internal static class TestStudies
             StudyDate = new DateOnly(2026, 11, 1),
             PatientAgeInDays = 668,
             Description = "Chest PA",
-            Instances =
-            [
-                new StudyInstance
-                {
-                    InstanceUid = uid + ".1",
-                    SeriesInstanceUid = uid + ".0",
-                    ContentType = "application/dicom",
-                    Sha256 = new string('a', 63) + uid[^1],
-                    Length = 1234,
-                    Metadata = new InstanceMetadata(modality, "CHEST", "PA", "1.2.840.10008.5.1.4.1.1.1", Rows: 512, Columns: 512),
-                    ReceivedAt = at,
-                    Source = "http",
-                },
-            ],
+            InstanceCount = 1,
+            Modality = modality,
+            FirstReceivedAt = at,
             Analyses =
             [
                 new AnalysisRecord(
@@ -65,4 +54,17 @@ internal static class TestStudies
         };
         return study.WalkTo(status, at);
     }
+
+    /// <summary>The instance record <see cref="Create"/> counts.</summary>
+    public static StudyInstance Instance(string uid, DateTimeOffset at, string modality = "CR") => new()
+    {
+        InstanceUid = uid + ".1",
+        SeriesInstanceUid = uid + ".0",
+        ContentType = "application/dicom",
+        Sha256 = new string('a', 63) + uid[^1],
+        Length = 1234,
+        Metadata = new InstanceMetadata(modality, "CHEST", "PA", "1.2.840.10008.5.1.4.1.1.1", Rows: 512, Columns: 512),
+        ReceivedAt = at,
+        Source = "http",
+    };
 }

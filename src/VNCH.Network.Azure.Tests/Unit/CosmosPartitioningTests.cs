@@ -59,9 +59,12 @@ public sealed class CosmosPartitioningTests
     [Fact]
     public void The_study_listing_order_has_its_composite_index()
     {
-        var index = Assert.Single(CosmosContainers.Studies.Properties(CosmosPartitioning.Hierarchical).IndexingPolicy.CompositeIndexes);
-        Assert.Equal(["/updatedAt", "/id"], index.Select(p => p.Path));
-        Assert.All(index, p => Assert.Equal(CompositePathSortOrder.Descending, p.Order));
+        var indexes = CosmosContainers.Studies.Properties(CosmosPartitioning.Hierarchical).IndexingPolicy.CompositeIndexes;
+        Assert.Equal(["/updatedAt", "/id"], indexes[0].Select(p => p.Path));
+        // Each listing filter leads an index of its own, followed by the page order (ADR 0110).
+        Assert.Equal(["/status", "/kind", "/modality"], indexes.Skip(1).Select(i => i[0].Path));
+        Assert.All(indexes.Skip(1), i => Assert.Equal(["/updatedAt", "/id"], i.Skip(1).Select(p => p.Path)));
+        Assert.All(indexes.SelectMany(i => i), p => Assert.Equal(CompositePathSortOrder.Descending, p.Order));
     }
 
     [Fact]

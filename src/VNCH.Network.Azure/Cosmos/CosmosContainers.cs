@@ -33,7 +33,20 @@ public static class CosmosContainers
     /// no logical partition grows with the hospital's whole history.
     /// </summary>
     public static CosmosContainerDefinition Studies { get; } = new("studies", ["/tenantId", "/subjectKey"],
-        [[("/updatedAt", CompositePathSortOrder.Descending), ("/id", CompositePathSortOrder.Descending)]]);
+    [
+        [("/updatedAt", CompositePathSortOrder.Descending), ("/id", CompositePathSortOrder.Descending)],
+        // A filtered listing orders by the filter's field first (one value, so the same order): the page is read
+        // from the index in order, however rare the value (ADR 0110).
+        [("/status", CompositePathSortOrder.Descending), ("/updatedAt", CompositePathSortOrder.Descending), ("/id", CompositePathSortOrder.Descending)],
+        [("/kind", CompositePathSortOrder.Descending), ("/updatedAt", CompositePathSortOrder.Descending), ("/id", CompositePathSortOrder.Descending)],
+        [("/modality", CompositePathSortOrder.Descending), ("/updatedAt", CompositePathSortOrder.Descending), ("/id", CompositePathSortOrder.Descending)],
+    ]);
+
+    /// <summary>
+    /// A study's instance records (ADR 0110): tenant, then the study, so a study's instances are one logical
+    /// partition addressed by the study id alone and the study document stays small however many it has.
+    /// </summary>
+    public static CosmosContainerDefinition Instances { get; } = new("instances", ["/tenantId", "/studyId"], []);
 
     /// <summary>FHIR resources: tenant, then the study they belong to (a study's records are one small partition).</summary>
     public static CosmosContainerDefinition Records { get; } = new("records", ["/tenantId", "/studyId"], []);
@@ -55,5 +68,5 @@ public static class CosmosContainers
         [("/seriesNumber", CompositePathSortOrder.Ascending), ("/seriesSortKey", CompositePathSortOrder.Ascending), ("/sortKey", CompositePathSortOrder.Ascending)],
     ]);
 
-    public static IReadOnlyList<CosmosContainerDefinition> All { get; } = [Studies, Records, Audit, Tenants, Dicom];
+    public static IReadOnlyList<CosmosContainerDefinition> All { get; } = [Studies, Instances, Records, Audit, Tenants, Dicom];
 }

@@ -9,10 +9,11 @@ namespace VNCH.Network.Azure.Cosmos;
 
 /// <summary>
 /// Study documents in the <c>studies</c> container. Each item is an envelope: the fields queries filter and sort on
-/// (tenant, subject bucket, status, kind, modality, sortable update time, instance UIDs) beside the whole study.
-/// Writes are optimistic (create, or replace If-Match the ETag); every read and query carries the tenant prefix key.
+/// (tenant, subject bucket, status, kind, modality, sortable update time) beside the whole study. Writes are
+/// optimistic (create, or replace If-Match the ETag); every read and query carries the tenant prefix key. Instance
+/// records are items of the <c>instances</c> container, one logical partition per study (ADR 0110).
 /// </summary>
-public sealed class CosmosStudyStore(Container container, CosmosKeys keys) : IStudyStore
+public sealed class CosmosStudyStore(Container container, Container instances, CosmosKeys keys) : IStudyStore
 {
     private const int MaxPageSize = 500;
 
@@ -46,11 +47,51 @@ public sealed class CosmosStudyStore(Container container, CosmosKeys keys) : ISt
 
     public async Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken)
     {
-        var query = new QueryDefinition("SELECT c.id, i.sha256 FROM c JOIN i IN c.instances WHERE c.tenantId = @tenant AND i.uid = @uid")
+        // Within the tenant's prefix, on the indexed UID: the studies' partitions of one hospital, never another's.
+        var query = new QueryDefinition("SELECT c.studyId, c.sha256 FROM c WHERE c.tenantId = @tenant AND c.uid = @uid")
             .WithParameter("@tenant", tenant.Value)
             .WithParameter("@uid", instanceUid);
-        var documents = await CosmosJson.QueryAsync(container, query, keys.TenantPrefix(tenant), cancellationToken);
-        return documents.Count == 0 ? null : new InstanceLocation((string)documents[0]["id"]!, (string)documents[0]["sha256"]!);
+        var documents = await CosmosJson.QueryAsync(instances, query, keys.TenantPrefix(tenant), cancellationToken);
+        return documents.Count == 0 ? null : new InstanceLocation((string)documents[0]["studyId"]!, (string)documents[0]["sha256"]!);
+    }
+
+    public async Task<HeldInstance?> AddInstanceAsync(TenantId tenant, string studyId, StudyInstance instance, CancellationToken cancellationToken)
+    {
+        // The item id is the UID's within the study, so of racing creates one wins and the rest get 409 and read it.
+        var id = InstanceItemId(studyId, instance.InstanceUid);
+        var partitionKey = keys.Full(tenant, studyId);
+        var item = new JsonObject
+        {
+            ["id"] = id,
+            ["tenantId"] = tenant.Value,
+            ["studyId"] = studyId,
+            ["uid"] = instance.InstanceUid,
+            ["sha256"] = instance.Sha256,
+            ["receivedAt"] = CosmosJson.SortableTime(instance.ReceivedAt),
+            ["instance"] = CosmosJson.ToNode(instance),
+        };
+        using var content = CosmosJson.ToStream(item);
+        using var response = await instances.CreateItemStreamAsync(content, partitionKey, cancellationToken: cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.Conflict)
+        {
+            CosmosJson.EnsureSuccess(response);
+            return null;
+        }
+
+        using var read = await instances.ReadItemStreamAsync(id, partitionKey, cancellationToken: cancellationToken);
+        CosmosJson.EnsureSuccess(read);
+        var held = (await JsonNode.ParseAsync(read.Content, cancellationToken: cancellationToken))!.AsObject();
+        return new HeldInstance(studyId, ToInstance(held));
+    }
+
+    public async Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken)
+    {
+        // One logical partition (full key); arrival order is restored here, cheaper than an ORDER BY per read.
+        var query = new QueryDefinition("SELECT c.instance FROM c WHERE c.tenantId = @tenant AND c.studyId = @study")
+            .WithParameter("@tenant", tenant.Value)
+            .WithParameter("@study", studyId);
+        var documents = await CosmosJson.QueryAsync(instances, query, keys.Full(tenant, studyId), cancellationToken);
+        return documents.Select(ToInstance).OrderBy(i => i.ReceivedAt).ThenBy(i => i.InstanceUid, StringComparer.Ordinal).ToList();
     }
 
     public async Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken)
@@ -64,19 +105,24 @@ public sealed class CosmosStudyStore(Container container, CosmosKeys keys) : ISt
             parameters[name] = value;
         }
 
+        // The first equality filter leads the ORDER BY (one value: same order), matching a composite index.
+        string? leading = null;
         if (query.Status is { } status)
         {
             Where("c.status = @status", "@status", status.ToString());
+            leading ??= "c.status DESC, ";
         }
 
         if (query.Kind is { } kind)
         {
             Where("c.kind = @kind", "@kind", kind.ToString());
+            leading ??= "c.kind DESC, ";
         }
 
         if (!string.IsNullOrEmpty(query.Modality))
         {
             Where("c.modality = @modality", "@modality", query.Modality);
+            leading ??= "c.modality DESC, ";
         }
 
         if (query.Since is { } since)
@@ -92,7 +138,7 @@ public sealed class CosmosStudyStore(Container container, CosmosKeys keys) : ISt
             parameters["@afterId"] = after.Id;
         }
 
-        sql.Append(" ORDER BY c.updatedAt DESC, c.id DESC");
+        sql.Append(" ORDER BY ").Append(leading).Append("c.updatedAt DESC, c.id DESC");
         var definition = new QueryDefinition(sql.ToString());
         foreach (var (name, value) in parameters)
         {
@@ -116,10 +162,14 @@ public sealed class CosmosStudyStore(Container container, CosmosKeys keys) : ISt
         ["kind"] = study.Kind.ToString(),
         ["modality"] = study.Modality,
         ["updatedAt"] = CosmosJson.SortableTime(study.UpdatedAt),
-        ["instances"] = new JsonArray(study.Instances
-            .Select(i => (JsonNode)new JsonObject { ["uid"] = i.InstanceUid, ["sha256"] = i.Sha256 }).ToArray()),
         ["study"] = CosmosJson.ToNode(study),
     };
+
+    /// <summary>Deterministic, and safe as an item id whatever characters a document id holds.</summary>
+    private static string InstanceItemId(string studyId, string instanceUid) => StudyIds.Uuid($"instance|{studyId}|{instanceUid}");
+
+    private static StudyInstance ToInstance(JsonObject item) =>
+        CosmosJson.FromNode<StudyInstance>(item["instance"] ?? throw new JsonException($"Instance item {item["id"]} has no body."));
 
     private static Study ToStudy(JsonObject document)
     {

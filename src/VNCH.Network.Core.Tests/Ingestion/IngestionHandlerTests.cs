@@ -63,7 +63,8 @@ public sealed class IngestionHandlerTests
         Assert.Equal(IngestReasons.UnsupportedMediaType, outcome.ReasonCode);
         Assert.Equal(0, pipeline.Originals.OpenCount);
         Assert.True(await pipeline.Originals.ExistsAsync(Pipeline.TenantA, outcome.Sha256!, CancellationToken.None));
-        Assert.Equal(bytes.Length, (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!.Instances.Single().Length);
+        Assert.Equal(1, (await pipeline.Studies.GetAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None))!.InstanceCount);
+        Assert.Equal(bytes.Length, (await pipeline.Studies.ListInstancesAsync(Pipeline.TenantA, outcome.StudyId!, CancellationToken.None)).Single().Length);
     }
 
     [Fact]
@@ -76,7 +77,8 @@ public sealed class IngestionHandlerTests
         Assert.Equal(IngestStatus.Duplicate, second.Status);
         Assert.Equal(first.StudyId, second.StudyId);
         Assert.Equal(1, pipeline.Queue.Pending);
-        Assert.Single((await pipeline.Studies.GetAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None))!.Instances);
+        Assert.Equal(1, (await pipeline.Studies.GetAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None))!.InstanceCount);
+        Assert.Single(await pipeline.Studies.ListInstancesAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None));
     }
 
     [Fact]
@@ -91,8 +93,7 @@ public sealed class IngestionHandlerTests
 
         Assert.Equal(IngestStatus.Failed, second.Status);
         Assert.Equal(IngestReasons.InstanceConflict, second.ReasonCode);
-        var study = (await pipeline.Studies.GetAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None))!;
-        Assert.Equal(first.Sha256, Assert.Single(study.Instances).Sha256);
+        Assert.Equal(first.Sha256, Assert.Single(await pipeline.Studies.ListInstancesAsync(Pipeline.TenantA, first.StudyId!, CancellationToken.None)).Sha256);
         Assert.Contains(pipeline.Audit.All, a => a.Outcome == "conflict");
     }
 
@@ -186,7 +187,7 @@ public sealed class IngestionHandlerTests
         Assert.Equal(json.InstanceUid, bundle.InstanceUid);
         var study = (await pipeline.Studies.GetAsync(Pipeline.TenantB, bundle.StudyId!, CancellationToken.None))!;
         Assert.Equal(StudyKind.Audiogram, study.Kind);
-        Assert.Equal(FhirAudiogramReader.MediaType, study.Instances.Single().ContentType);
+        Assert.Equal(FhirAudiogramReader.MediaType, (await pipeline.Studies.ListInstancesAsync(Pipeline.TenantB, study.Id, CancellationToken.None)).Single().ContentType);
         Assert.Equal(new DateOnly(2026, 11, 20).DayNumber - new DateOnly(2019, 5, 1).DayNumber, study.PatientAgeInDays);
         // The same visit already arrived as JSON for hospital A: a re-send with other bytes is a visible conflict.
         Assert.Equal(IngestReasons.InstanceConflict, inbox.ReasonCode);

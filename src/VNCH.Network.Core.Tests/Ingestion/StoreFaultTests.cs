@@ -50,10 +50,11 @@ public sealed class StoreFaultTests
 
         Assert.Contains(retry.Status, new[] { IngestStatus.Accepted, IngestStatus.Duplicate });
         var study = Assert.Single((await studies.Inner.QueryAsync(Tenant, new StudyQuery(), CancellationToken.None)).Items);
-        Assert.Single(study.Instances);
+        var instance = Assert.Single(await studies.Inner.ListInstancesAsync(Tenant, study.Id, CancellationToken.None));
+        Assert.Equal(1, study.InstanceCount);
         Assert.Equal(StudyStatus.Queued, study.Status);
         Assert.Equal(1, queue.Inner.Pending);
-        Assert.True(await originals.Inner.ExistsAsync(Tenant, study.Instances[0].Sha256, CancellationToken.None));
+        Assert.True(await originals.Inner.ExistsAsync(Tenant, instance.Sha256, CancellationToken.None));
     }
 
     [Fact]
@@ -95,6 +96,12 @@ public sealed class StoreFaultTests
 
         public Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken) =>
             Inner.FindInstanceAsync(tenant, instanceUid, cancellationToken);
+
+        public Task<HeldInstance?> AddInstanceAsync(TenantId tenant, string studyId, StudyInstance instance, CancellationToken cancellationToken) =>
+            Failing ? throw new InvalidOperationException("database or disk is full (No space left on device)") : Inner.AddInstanceAsync(tenant, studyId, instance, cancellationToken);
+
+        public Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
+            Inner.ListInstancesAsync(tenant, studyId, cancellationToken);
 
         public Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken) => Inner.QueryAsync(tenant, query, cancellationToken);
     }

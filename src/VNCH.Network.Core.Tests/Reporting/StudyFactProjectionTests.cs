@@ -128,15 +128,9 @@ public sealed class StudyFactProjectionTests
             Kind = StudyKind.Imaging,
             StudyInstanceUid = "1.2.3.4.5.6",
             Patient = new PatientReference("urn:oid:1.2", "P-12345", "Nguyễn Thị A", birth, AdministrativeSex.Female),
-            Instances =
-            [
-                new StudyInstance
-                {
-                    InstanceUid = "1.2.3.4", ContentType = "application/dicom", Sha256 = "ab", Length = 1,
-                    Metadata = new Features.Analysis.InstanceMetadata(Modality: "CR"),
-                    ReceivedAt = new DateTimeOffset(2026, 11, 22, 18, 30, 0, TimeSpan.Zero),
-                },
-            ],
+            InstanceCount = 1,
+            Modality = "CR",
+            FirstReceivedAt = new DateTimeOffset(2026, 11, 22, 18, 30, 0, TimeSpan.Zero),
             Analyses = [GeneratedNetwork.Analysis(StudyKind.Imaging, new Random(1), DateTimeOffset.UnixEpoch)],
         };
         return study.WalkTo(StudyStatus.Completed, new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));

@@ -68,7 +68,8 @@ public sealed class DeliveryOrderTests
         var study = Assert.Single((await pipeline.Studies.QueryAsync(Pipeline.TenantA, new StudyQuery(), CancellationToken.None)).Items);
         Assert.Equal(studyId, study.Id);
         Assert.Equal(StudyStatus.Completed, study.Status);
-        Assert.Equal(2, study.Instances.Count);
+        Assert.Equal(2, study.InstanceCount);
+        Assert.Equal(2, (await pipeline.Studies.ListInstancesAsync(Pipeline.TenantA, study.Id, CancellationToken.None)).Count);
         Assert.Equal(2, analyser.Subjects[^1].Instances.Count); // the final result covers the whole study
         var records = await pipeline.Records.GetForStudyAsync(Pipeline.TenantA, studyId, CancellationToken.None);
         Assert.Single(records, r => r.ResourceType == "DiagnosticReport");

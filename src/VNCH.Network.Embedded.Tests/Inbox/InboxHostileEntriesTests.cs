@@ -105,8 +105,10 @@ public sealed class InboxHostileEntriesTests : InboxFixture
     {
         File.Copy(TestData.File("dicom/dicomParser/testImages/CT1_UNC.explicit_little_endian.dcm"), Path.Combine(InboxOf(B), "b.dcm"));
         Assert.Equal(1, await services.GetRequiredService<InboxWatcher>().ScanOnceAsync(CancellationToken.None));
-        var study = Assert.Single((await services.GetRequiredService<IStudyStore>().QueryAsync(B, new StudyQuery(), CancellationToken.None)).Items);
-        return Path.Combine(Folder.Originals, B.Value, study.Instances[0].Sha256[..2], study.Instances[0].Sha256);
+        var store = services.GetRequiredService<IStudyStore>();
+        var study = Assert.Single((await store.QueryAsync(B, new StudyQuery(), CancellationToken.None)).Items);
+        var sha256 = Assert.Single(await store.ListInstancesAsync(B, study.Id, CancellationToken.None)).Sha256;
+        return Path.Combine(Folder.Originals, B.Value, sha256[..2], sha256);
     }
 
     private async Task AssertNothingTakenAsync(ServiceProvider services, string bOriginal)

@@ -41,7 +41,8 @@ public sealed class InboxWatcherTests : InboxFixture
         Assert.Equal(2, page.Items.Count);
         Assert.Single(page.Items, s => s.Status == StudyStatus.Queued && s.Modality == "CT");
         var rejected = Assert.Single(page.Items, s => s.Status == StudyStatus.Rejected);
-        Assert.Equal("inbox:hosp-a/batch-1/garbage.bin", rejected.Instances[0].Source);
+        var store = services.GetRequiredService<IStudyStore>();
+        Assert.Equal("inbox:hosp-a/batch-1/garbage.bin", Assert.Single(await store.ListInstancesAsync(Tenant, rejected.Id, CancellationToken.None)).Source);
     }
 
     [Fact]
@@ -63,7 +64,8 @@ public sealed class InboxWatcherTests : InboxFixture
         Assert.All(page.Items, s => Assert.Equal((StudyKind.Audiogram, StudyStatus.Queued), (s.Kind, s.Status)));
         Assert.Equal(
             new[] { "application/fhir+json", AudiogramDocumentParser.MediaType }.Order(),
-            page.Items.Select(s => s.Instances.Single().ContentType).Order());
+            (await Task.WhenAll(page.Items.Select(async s =>
+                Assert.Single(await services.GetRequiredService<IStudyStore>().ListInstancesAsync(Tenant, s.Id, CancellationToken.None)).ContentType))).Order());
     }
 
     [Fact]

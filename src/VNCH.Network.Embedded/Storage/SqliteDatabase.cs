@@ -9,7 +9,7 @@ namespace VNCH.Network.Embedded.Storage;
 /// </summary>
 public sealed class SqliteDatabase
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly string connectionString;
 
@@ -83,10 +83,43 @@ public sealed class SqliteDatabase
 
         using var transaction = connection.BeginTransaction();
         command.Transaction = transaction;
-        command.CommandText = Schema + $"PRAGMA user_version = {SchemaVersion};";
+        command.CommandText = (version < 1 ? Schema : "") + InstanceRecords + $"PRAGMA user_version = {SchemaVersion};";
         command.ExecuteNonQuery();
         transaction.Commit();
     }
+
+    /// <summary>
+    /// Version 2 (ADR 0110): each instance is a row of its own instead of an element of its study's document, which
+    /// keeps only the count. Existing studies are moved over in their arrival order; the old UID index goes.
+    /// </summary>
+    private const string InstanceRecords = """
+        CREATE TABLE IF NOT EXISTS instances (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL,
+            study_id TEXT NOT NULL,
+            instance_uid TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (tenant, instance_uid)
+        );
+        CREATE INDEX IF NOT EXISTS instances_by_study ON instances (tenant, study_id, seq);
+        INSERT OR IGNORE INTO instances (tenant, study_id, instance_uid, sha256, document)
+            SELECT s.tenant, s.id, json_extract(i.value, '$.instanceUid'), json_extract(i.value, '$.sha256'), i.value
+            FROM studies s, json_each(s.document, '$.instances') i
+            ORDER BY s.tenant, s.id, i.key;
+        UPDATE studies SET document = json_set(json_remove(document, '$.instances'),
+                '$.instanceCount', json_array_length(document, '$.instances'),
+                '$.firstReceivedAt', json_extract(document, '$.instances[0].receivedAt'))
+            WHERE json_type(document, '$.instances') = 'array';
+        DROP TABLE IF EXISTS study_instances;
+
+        -- Keyset paging for each filter the listing offers (ADR 0110): the filter, then the page order.
+        DROP INDEX IF EXISTS studies_by_status;
+        CREATE INDEX IF NOT EXISTS studies_by_status ON studies (tenant, status, updated_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS studies_by_kind ON studies (tenant, kind, updated_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS studies_by_modality ON studies (tenant, modality, updated_at DESC, id DESC);
+
+        """;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS studies (
@@ -102,15 +135,6 @@ public sealed class SqliteDatabase
             PRIMARY KEY (tenant, id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS studies_by_update ON studies (tenant, updated_at DESC, id DESC);
-        CREATE INDEX IF NOT EXISTS studies_by_status ON studies (tenant, status, updated_at DESC);
-
-        CREATE TABLE IF NOT EXISTS study_instances (
-            tenant TEXT NOT NULL,
-            instance_uid TEXT NOT NULL,
-            study_id TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            PRIMARY KEY (tenant, instance_uid)
-        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS fhir_records (
             tenant TEXT NOT NULL,

@@ -64,21 +64,6 @@ public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
                 throw new ConcurrencyConflictException($"Study {study.Id} already exists.");
             }
 
-            foreach (var instance in study.Instances)
-            {
-                await using var index = connection.CreateCommand();
-                index.Transaction = transaction;
-                index.CommandText = """
-                    INSERT INTO study_instances (tenant, instance_uid, study_id, sha256) VALUES ($tenant, $uid, $study, $sha)
-                    ON CONFLICT (tenant, instance_uid) DO NOTHING
-                    """;
-                index.Parameters.AddWithValue("$tenant", study.Tenant.Value);
-                index.Parameters.AddWithValue("$uid", instance.InstanceUid);
-                index.Parameters.AddWithValue("$study", study.Id);
-                index.Parameters.AddWithValue("$sha", instance.Sha256);
-                await index.ExecuteNonQueryAsync(cancellationToken);
-            }
-
             return 0;
         }, cancellationToken);
         study.ETag = etag;
@@ -88,11 +73,61 @@ public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT study_id, sha256 FROM study_instances WHERE tenant = $tenant AND instance_uid = $uid";
+        command.CommandText = "SELECT study_id, sha256 FROM instances WHERE tenant = $tenant AND instance_uid = $uid";
         command.Parameters.AddWithValue("$tenant", tenant.Value);
         command.Parameters.AddWithValue("$uid", instanceUid);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new InstanceLocation(reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    public async Task<HeldInstance?> AddInstanceAsync(TenantId tenant, string studyId, StudyInstance instance, CancellationToken cancellationToken)
+    {
+        var document = JsonSerializer.Serialize(instance, StoreJson.Options);
+        return await database.WriteAsync(async (connection, transaction) =>
+        {
+            // The UID is unique per tenant: the insert and the look-up of the holder are one transaction.
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO instances (tenant, study_id, instance_uid, sha256, document) VALUES ($tenant, $study, $uid, $sha, $document)
+                ON CONFLICT (tenant, instance_uid) DO NOTHING
+                """;
+            insert.Parameters.AddWithValue("$tenant", tenant.Value);
+            insert.Parameters.AddWithValue("$study", studyId);
+            insert.Parameters.AddWithValue("$uid", instance.InstanceUid);
+            insert.Parameters.AddWithValue("$sha", instance.Sha256);
+            insert.Parameters.AddWithValue("$document", document);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return null;
+            }
+
+            await using var held = connection.CreateCommand();
+            held.Transaction = transaction;
+            held.CommandText = "SELECT study_id, document FROM instances WHERE tenant = $tenant AND instance_uid = $uid";
+            held.Parameters.AddWithValue("$tenant", tenant.Value);
+            held.Parameters.AddWithValue("$uid", instance.InstanceUid);
+            await using var reader = await held.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return new HeldInstance(reader.GetString(0), ReadInstance(reader.GetString(1)));
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT document FROM instances WHERE tenant = $tenant AND study_id = $study ORDER BY seq";
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$study", studyId);
+        var instances = new List<StudyInstance>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            instances.Add(ReadInstance(reader.GetString(0)));
+        }
+
+        return instances;
     }
 
     public async Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken)
@@ -165,6 +200,9 @@ public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
         study.ETag = reader.GetString(1);
         return study;
     }
+
+    private static StudyInstance ReadInstance(string json) =>
+        JsonSerializer.Deserialize<StudyInstance>(json, StoreJson.Options) ?? throw new InvalidDataException("Stored instance record is empty.");
 
     private static string EncodeToken(long ticks, string id) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ticks.ToString(CultureInfo.InvariantCulture)}|{id}"));

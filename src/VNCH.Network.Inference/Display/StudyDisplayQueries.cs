@@ -71,7 +71,7 @@ public sealed class StudyDisplayQueries(IStudyStore studies, IOriginalStore orig
         CancellationToken cancellationToken)
     {
         var study = await studies.GetAsync(caller.Tenant, studyId, cancellationToken);
-        var instance = study?.Instances.FirstOrDefault(applies);
+        var instance = study is null ? null : (await studies.ListInstancesAsync(caller.Tenant, studyId, cancellationToken)).FirstOrDefault(applies);
         if (study is null || instance is null)
         {
             await AuditAsync(caller, action, studyId, AuditOutcomes.NotFound, study is null ? null : "no such document in the study", cancellationToken);

@@ -12,7 +12,7 @@ namespace VNCH.Network.Contracts.Contracts;
 /// Ingestion is atomic per instance on every <see cref="IStudyStore"/> adapter (issue 13 item 8): uploads of the
 /// same instance that arrive at the same moment get one "accepted" and otherwise "duplicate" (same bytes) or
 /// "instance-conflict" (other bytes), never two "accepted" of which one was dropped; different instances of one study
-/// arriving together are all kept in one study document.
+/// arriving together are all kept, as instance records of one study document that counts them (ADR 0110).
 /// </summary>
 public abstract class ConcurrentIngestionContractTests
 {
@@ -33,7 +33,8 @@ public abstract class ConcurrentIngestionContractTests
         Assert.Single(outcomes, o => o.Status == IngestStatus.Accepted);
         Assert.Equal(Uploads - 1, outcomes.Count(o => o.Status == IngestStatus.Duplicate));
         var study = Assert.Single(await AllStudies(store));
-        Assert.Single(study.Instances);
+        Assert.Single(await store.ListInstancesAsync(Tenant, study.Id, CancellationToken.None));
+        Assert.Equal(1, study.InstanceCount);
         AssertAnalysisQueued(queue);
     }
 
@@ -52,7 +53,8 @@ public abstract class ConcurrentIngestionContractTests
             Assert.Equal(IngestReasons.InstanceConflict, o.ReasonCode);
         });
         var study = Assert.Single(await AllStudies(store));
-        Assert.Equal(accepted.Sha256, Assert.Single(study.Instances).Sha256); // what was acknowledged is what is kept
+        Assert.Equal(accepted.Sha256, Assert.Single(await store.ListInstancesAsync(Tenant, study.Id, CancellationToken.None)).Sha256); // what was acknowledged is what is kept
+        Assert.Equal(1, study.InstanceCount);
     }
 
     [Fact]
@@ -65,8 +67,39 @@ public abstract class ConcurrentIngestionContractTests
 
         Assert.All(outcomes, o => Assert.Equal(IngestStatus.Accepted, o.Status));
         var study = Assert.Single(await AllStudies(store));
-        Assert.Equal(Uploads, study.Instances.Count);
+        Assert.Equal(Uploads, (await store.ListInstancesAsync(Tenant, study.Id, CancellationToken.None)).Count);
+        Assert.Equal(Uploads, study.InstanceCount);
         AssertAnalysisQueued(queue);
+    }
+
+    [Fact]
+    public async Task Four_connections_sending_one_study_all_succeed_and_every_instance_is_counted_once()
+    {
+        // Issue 12: a PACS sends a CT over four connections at once; each connection sends its share in turn.
+        const int Connections = 4, PerConnection = 10;
+        var (handler, store, queue) = Handler();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var connections = Enumerable.Range(0, Connections).Select(c => Task.Run(async () =>
+        {
+            await gate.Task;
+            var outcomes = new List<IngestOutcome>();
+            for (var i = 0; i < PerConnection; i++)
+            {
+                outcomes.Add(await handler.IngestAsync(
+                    new IngestRequest(Tenant, new MemoryStream(Instance("ct", $"c{c}-{i}")), "application/dicom", "http", "tester", $"corr-{c}-{i}"), CancellationToken.None));
+            }
+
+            return outcomes;
+        })).ToList();
+        gate.SetResult();
+        var outcomes = (await Task.WhenAll(connections)).SelectMany(o => o).ToList();
+
+        Assert.All(outcomes, o => Assert.Equal(IngestStatus.Accepted, o.Status));
+        var study = Assert.Single(await AllStudies(store));
+        Assert.Equal(Connections * PerConnection, study.InstanceCount);
+        var instances = await store.ListInstancesAsync(Tenant, study.Id, CancellationToken.None);
+        Assert.Equal(Connections * PerConnection, instances.Select(i => i.InstanceUid).Distinct().Count());
+        Assert.True(queue.Pending >= 1);
     }
 
     [Fact]
@@ -80,7 +113,9 @@ public abstract class ConcurrentIngestionContractTests
         var outcomes = await AllAtOnce(uploads, handler);
 
         Assert.All(outcomes, o => Assert.Equal(IngestStatus.Accepted, o.Status));
-        Assert.Equal(Uploads, Assert.Single(await AllStudies(store)).Instances.Count);
+        var study = Assert.Single(await AllStudies(store));
+        Assert.Equal(Uploads, study.InstanceCount);
+        Assert.Equal(Uploads, (await store.ListInstancesAsync(Tenant, study.Id, CancellationToken.None)).Count);
     }
 
     /// <summary>

@@ -29,19 +29,33 @@ public abstract class StudyStoreContractTests
             Kind = StudyKind.Imaging,
             StudyInstanceUid = StableUid(id),
             Patient = new PatientReference("default", "P-12345", "NGUYEN^AN", new DateOnly(2026, 1, 1), AdministrativeSex.Female),
-            Instances =
-            [
-                new StudyInstance
-                {
-                    InstanceUid = $"1.2.3.4.{id}",
-                    ContentType = "application/dicom",
-                    Sha256 = new string('a', 64),
-                    Length = 10,
-                    Metadata = new InstanceMetadata(Modality: modality, SopClassUid: "1.2.840.10008.5.1.4.1.1.1"),
-                },
-            ],
+            InstanceCount = 1,
+            Modality = modality,
+            FirstReceivedAt = at ?? T0,
         };
         return study.WalkTo(status, at ?? T0);
+    }
+
+    /// <summary>The instance record <see cref="NewStudy"/> counts (UID <c>1.2.3.4.{id}</c>).</summary>
+    public static StudyInstance NewInstance(string studyId, string suffix = "", DateTimeOffset? at = null, string modality = "CR") => new()
+    {
+        InstanceUid = $"1.2.3.4.{studyId}{suffix}",
+        SeriesInstanceUid = $"1.2.3.5.{studyId}",
+        ContentType = "application/dicom",
+        Sha256 = new string('a', 64),
+        Length = 10,
+        Metadata = new InstanceMetadata(Modality: modality, SopClassUid: "1.2.840.10008.5.1.4.1.1.1"),
+        ReceivedAt = at ?? T0,
+        Source = "http",
+    };
+
+    /// <summary>Saves <see cref="NewStudy"/> with its one instance record, as ingestion leaves it.</summary>
+    public static async Task<Study> SaveNewStudyAsync(IStudyStore store, TenantId tenant, string id, StudyStatus status = StudyStatus.Received, DateTimeOffset? at = null, string modality = "CR")
+    {
+        var study = NewStudy(tenant, id, status, at, modality);
+        await store.AddInstanceAsync(tenant, id, NewInstance(id, at: at, modality: modality), CancellationToken.None);
+        await store.SaveAsync(study, CancellationToken.None);
+        return study;
     }
 
     /// <summary>A study UID from the id that is the same in every process and run (string.GetHashCode is randomised per process).</summary>
@@ -112,10 +126,11 @@ public abstract class StudyStoreContractTests
     public async Task Another_tenant_sees_nothing()
     {
         var store = CreateStore();
-        await store.SaveAsync(NewStudy(TenantA, "s-1"), CancellationToken.None);
+        await SaveNewStudyAsync(store, TenantA, "s-1");
 
         Assert.Null(await store.GetAsync(TenantB, "s-1", CancellationToken.None));
         Assert.Null(await store.FindInstanceAsync(TenantB, "1.2.3.4.s-1", CancellationToken.None));
+        Assert.Empty(await store.ListInstancesAsync(TenantB, "s-1", CancellationToken.None));
         Assert.Empty((await store.QueryAsync(TenantB, new StudyQuery(), CancellationToken.None)).Items);
     }
 
@@ -134,11 +149,72 @@ public abstract class StudyStoreContractTests
     public async Task Instances_are_found_by_uid_with_their_content_hash()
     {
         var store = CreateStore();
-        await store.SaveAsync(NewStudy(TenantA, "s-1"), CancellationToken.None);
+        await SaveNewStudyAsync(store, TenantA, "s-1");
 
         var location = await store.FindInstanceAsync(TenantA, "1.2.3.4.s-1", CancellationToken.None);
         Assert.Equal(new InstanceLocation("s-1", new string('a', 64)), location);
         Assert.Null(await store.FindInstanceAsync(TenantA, "9.9.9", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Instance_records_are_added_once_per_uid_and_listed_in_arrival_order()
+    {
+        var store = CreateStore();
+        var added = Enumerable.Range(0, 5).Select(i => NewInstance("s-1", $".{i}", T0.AddSeconds(i)) with { InstanceNumber = i }).ToList();
+        foreach (var instance in added)
+        {
+            Assert.Null(await store.AddInstanceAsync(TenantA, "s-1", instance, CancellationToken.None));
+        }
+
+        var again = await store.AddInstanceAsync(TenantA, "s-1", added[2] with { Sha256 = new string('c', 64), ReceivedAt = T0.AddHours(1) }, CancellationToken.None);
+
+        Assert.Equal(new HeldInstance("s-1", added[2]), again); // the first one stays, whole
+        var listed = await store.ListInstancesAsync(TenantA, "s-1", CancellationToken.None);
+        Assert.Equal(added, listed);
+        Assert.Equal(new InstanceLocation("s-1", new string('a', 64)), await store.FindInstanceAsync(TenantA, "1.2.3.4.s-1.3", CancellationToken.None));
+        Assert.Empty(await store.ListInstancesAsync(TenantA, "s-2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Of_racing_adds_of_one_instance_exactly_one_adds_it()
+    {
+        var store = CreateStore();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var racing = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            await gate.Task;
+            return await store.AddInstanceAsync(TenantA, "s-1", NewInstance("s-1") with { Sha256 = new string((char)('a' + i), 64) }, CancellationToken.None);
+        })).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(racing);
+
+        Assert.Single(results, r => r is null);
+        var kept = Assert.Single(await store.ListInstancesAsync(TenantA, "s-1", CancellationToken.None));
+        Assert.All(results.Where(r => r is not null), r => Assert.Equal(kept, r!.Instance));
+    }
+
+    [Fact]
+    public async Task The_study_document_does_not_grow_with_its_instances()
+    {
+        // ADR 0110: instance n costs what instance 1 costs because the document written per instance stays the same.
+        var store = CreateStore();
+        var study = await SaveNewStudyAsync(store, TenantA, "s-1");
+        var sizeWithOne = System.Text.Json.JsonSerializer.Serialize(await store.GetAsync(TenantA, "s-1", CancellationToken.None)).Length;
+        for (var i = 1; i < 300; i++)
+        {
+            var instance = NewInstance("s-1", $".{i}", T0.AddSeconds(i));
+            Assert.Null(await store.AddInstanceAsync(TenantA, "s-1", instance, CancellationToken.None));
+            await store.UpdateAsync(TenantA, "s-1", current =>
+            {
+                current!.AddInstance(instance);
+                return current;
+            }, CancellationToken.None);
+        }
+
+        var read = (await store.GetAsync(TenantA, "s-1", CancellationToken.None))!;
+        Assert.Equal(300, read.InstanceCount);
+        Assert.Equal(300, (await store.ListInstancesAsync(TenantA, "s-1", CancellationToken.None)).Count);
+        Assert.InRange(System.Text.Json.JsonSerializer.Serialize(read).Length, sizeWithOne - 8, sizeWithOne + 8); // count digits and times only
     }
 
     [Fact]

@@ -16,7 +16,8 @@ namespace VNCH.Network.Contracts.Fakes;
 public sealed class InMemoryStudyStore : IStudyStore
 {
     private readonly ConcurrentDictionary<(TenantId, string), (string Json, string ETag)> studies = new();
-    private readonly ConcurrentDictionary<(TenantId, string), InstanceLocation> instances = new();
+    private readonly ConcurrentDictionary<(TenantId, string), HeldInstance> instances = new();
+    private readonly List<(TenantId Tenant, string StudyId, StudyInstance Instance)> arrivals = [];
     private readonly Lock gate = new();
 
     public Task<Study?> GetAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
@@ -35,11 +36,6 @@ public sealed class InMemoryStudyStore : IStudyStore
 
             var etag = Guid.NewGuid().ToString("N");
             studies[key] = (JsonSerializer.Serialize(study), etag);
-            foreach (var instance in study.Instances)
-            {
-                instances.TryAdd((study.Tenant, instance.InstanceUid), new InstanceLocation(study.Id, instance.Sha256));
-            }
-
             study.ETag = etag;
         }
 
@@ -47,7 +43,30 @@ public sealed class InMemoryStudyStore : IStudyStore
     }
 
     public Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken) =>
-        Task.FromResult(instances.TryGetValue((tenant, instanceUid), out var location) ? location : null);
+        Task.FromResult(instances.TryGetValue((tenant, instanceUid), out var held) ? new InstanceLocation(held.StudyId, held.Instance.Sha256) : null);
+
+    public Task<HeldInstance?> AddInstanceAsync(TenantId tenant, string studyId, StudyInstance instance, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (instances.TryGetValue((tenant, instance.InstanceUid), out var held))
+            {
+                return Task.FromResult<HeldInstance?>(held);
+            }
+
+            instances[(tenant, instance.InstanceUid)] = new HeldInstance(studyId, instance);
+            arrivals.Add((tenant, studyId, instance));
+            return Task.FromResult<HeldInstance?>(null);
+        }
+    }
+
+    public Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<StudyInstance>>(arrivals.Where(a => a.Tenant == tenant && a.StudyId == studyId).Select(a => a.Instance).ToList());
+        }
+    }
 
     public Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken)
     {

@@ -110,18 +110,9 @@ public sealed class GeneratedNetwork
             StudyInstanceUid = $"1.2.826.0.1.{index}",
             Patient = kind == StudyKind.Unknown ? null : patient,
             StudyDate = hasStudyDate && kind != StudyKind.Unknown ? studyDate : null,
-            Instances =
-            [
-                new StudyInstance
-                {
-                    InstanceUid = $"1.2.826.0.1.{index}.1",
-                    ContentType = "application/dicom",
-                    Sha256 = $"{index:x64}",
-                    Length = 1000,
-                    Metadata = new InstanceMetadata(Modality: modality),
-                    ReceivedAt = received,
-                },
-            ],
+            InstanceCount = 1,
+            Modality = string.IsNullOrEmpty(modality) ? null : modality,
+            FirstReceivedAt = received,
         };
         study.PatientAgeInDays = study.Patient?.BirthDate is { } born && study.StudyDate is { } on && on >= born ? on.DayNumber - born.DayNumber : null;
         study.Receive(received);

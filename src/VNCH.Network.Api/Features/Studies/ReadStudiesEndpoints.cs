@@ -104,15 +104,15 @@ public static class GetStudyEndpoint
     public static async Task<IResult> Handle(ApiRequestContext context)
     {
         var id = context.Http.GetRouteValue("id")?.ToString() ?? "";
-        var study = await context.Service<StudyQueries>().GetAsync(context.Caller, id, context.Aborted);
-        if (study is null)
+        var detail = await context.Service<StudyQueries>().GetDetailAsync(context.Caller, id, context.Aborted);
+        if (detail is null)
         {
             return ApiProblems.StudyNotFound(id);
         }
 
         // The version a review must name in If-Match (POST /api/v1/studies/{id}/review).
-        context.Http.Response.Headers.ETag = Core.Features.Review.StudyETags.Header(study.ETag!);
-        return Results.Json(StudyViews.Detail(study, context.Url));
+        context.Http.Response.Headers.ETag = Core.Features.Review.StudyETags.Header(detail.Study.ETag!);
+        return Results.Json(StudyViews.Detail(detail.Study, detail.Instances, context.Url));
     }
 }
 

@@ -25,7 +25,7 @@ public static class StudyViews
         reason = study.Reason is null ? null : new { code = study.Reason.Code, message = study.Reason.Message },
         modality = study.Modality,
         studyInstanceUid = study.StudyInstanceUid,
-        instanceCount = study.Instances.Count,
+        instanceCount = study.InstanceCount,
         createdAt = study.CreatedAt,
         updatedAt = study.UpdatedAt,
         statusTimes = study.StatusTimes.OrderBy(t => t.Value).ToDictionary(t => Name(t.Key), t => t.Value),
@@ -121,14 +121,14 @@ public static class StudyViews
         }),
     };
 
-    public static object Detail(Study study, Func<string, string> url) => new
+    public static object Detail(Study study, IReadOnlyList<StudyInstance> instances, Func<string, string> url) => new
     {
         summary = Summary(study, url),
         patient = study.Patient is null
             ? null
             : new { issuer = study.Patient.Issuer, id = study.Patient.Id, sex = Name(study.Patient.Sex), ageInDays = study.PatientAgeInDays },
         studyDate = study.StudyDate,
-        instances = study.Instances.Select(i => new
+        instances = instances.Select(i => new
         {
             instanceUid = i.InstanceUid,
             seriesInstanceUid = i.SeriesInstanceUid,

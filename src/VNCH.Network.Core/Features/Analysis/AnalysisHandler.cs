@@ -138,27 +138,29 @@ public sealed class AnalysisHandler(
             return;
         }
 
+        // Read once the study is analysing: an instance arriving from now on re-opens it (ADR 0110).
+        var instances = await studies.ListInstancesAsync(item.Tenant, item.StudyId, cancellationToken);
         AnalysisOutcome outcome;
         try
         {
-            outcome = await RunAnalysersAsync(study, cancellationToken);
+            outcome = await RunAnalysersAsync(study, instances, cancellationToken);
         }
         catch (AnalysisRejectedException ex)
         {
             outcome = new AnalysisOutcome(StudyStatus.Rejected, new StatusReason(ex.ReasonCode, ex.Message), []);
         }
 
-        await FinishAsync(study, outcome, correlationId, cancellationToken);
+        await FinishAsync(study, instances, outcome, correlationId, cancellationToken);
     }
 
-    private async Task<AnalysisOutcome> RunAnalysersAsync(Study study, CancellationToken cancellationToken)
+    private async Task<AnalysisOutcome> RunAnalysersAsync(Study study, IReadOnlyList<StudyInstance> instances, CancellationToken cancellationToken)
     {
         if (study.Kind == StudyKind.Unknown)
         {
             return new AnalysisOutcome(StudyStatus.Rejected, study.Reason ?? new StatusReason(IngestReasons.CannotUnderstand, "The study was never parsed."), []);
         }
 
-        var subject = ToSubject(study);
+        var subject = ToSubject(study, instances);
         var applicable = registry.For(subject);
         if (applicable.Count == 0)
         {
@@ -229,14 +231,17 @@ public sealed class AnalysisHandler(
             : null;
     }
 
-    private async Task FinishAsync(Study study, AnalysisOutcome outcome, string correlationId, CancellationToken cancellationToken)
+    private async Task FinishAsync(Study study, IReadOnlyList<StudyInstance> instances, AnalysisOutcome outcome, string correlationId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         study.Analyses = outcome.Analyses;
+
+        // The count ingestion keeps is exact unless a writer stopped between an instance record and the study update.
+        study.InstanceCount = instances.Count;
         if (study.Kind != StudyKind.Unknown)
         {
             // Records first, then the status: a crash in between re-runs the analysis and rewrites the same ids.
-            await records.ReplaceForStudyAsync(study.Tenant, study.Id, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, now)), cancellationToken);
+            await records.ReplaceForStudyAsync(study.Tenant, study.Id, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, instances, now)), cancellationToken);
         }
 
         switch (outcome.Status)
@@ -271,10 +276,10 @@ public sealed class AnalysisHandler(
             correlationId, $"{study.Status}: {string.Join(", ", study.Analyses.Select(a => $"{a.Analyser.Id}@{a.Analyser.Version}"))}"), cancellationToken);
     }
 
-    private AnalysisSubject ToSubject(Study study) =>
+    private AnalysisSubject ToSubject(Study study, IReadOnlyList<StudyInstance> instances) =>
         new(
             study.Kind,
-            study.Instances.Select(i => new SubjectInstance(
+            instances.Select(i => new SubjectInstance(
                 i.InstanceUid,
                 i.ContentType,
                 i.Metadata,

@@ -257,16 +257,51 @@ public sealed class IngestionHandler(
 
         var studyId = existing?.StudyId ?? StudyIds.Study(tenant, document.Kind, document.StudyUid);
         var now = time.GetUtcNow();
+        var instance = new StudyInstance
+        {
+            InstanceUid = document.InstanceUid,
+            SeriesInstanceUid = document.SeriesInstanceUid,
+            SeriesNumber = document.SeriesNumber,
+            InstanceNumber = document.InstanceNumber,
+            ContentType = document.ContentType,
+            Sha256 = stored.Sha256,
+            Length = stored.Length,
+            Metadata = document.Metadata,
+            ReceivedAt = now,
+            Source = request.Source,
+        };
 
-        // The verdict is decided inside the optimistic write, from the document as it is when the write succeeds:
-        // of uploads of one instance racing each other exactly one adds it ("accepted"); the others re-read and see
-        // it there ("duplicate", or "instance-conflict" for other bytes). A check before the write would let all pass.
+        // The verdict is decided by the write of the instance record (ADR 0106, 0110): of uploads of one instance
+        // racing each other exactly one adds it ("accepted"); the others find it held ("duplicate", or
+        // "instance-conflict" for other bytes). The record is written before the study document, so the document's
+        // update costs the same for the 2,000th instance as for the first and racing instances only retry that update.
         var verdict = IngestStatus.Accepted;
         InstanceLocation? heldBy = null;
-        var needsQueue = false;
-        var study = await studies.UpdateAsync(tenant, studyId, current =>
+        var held = await studies.AddInstanceAsync(tenant, studyId, instance, cancellationToken);
+        if (held is not null)
         {
-            (verdict, heldBy, needsQueue) = (IngestStatus.Accepted, null, false);
+            studyId = held.StudyId;
+            if (held.Instance.Sha256 != stored.Sha256)
+            {
+                heldBy = new InstanceLocation(held.StudyId, held.Instance.Sha256);
+            }
+
+            verdict = IngestStatus.Duplicate;
+        }
+
+        // Accepted: the study takes in the instance (created with it if it is the first). Duplicate: a writer that
+        // added the record but stopped before this update left the study without it; the retransmission finishes it.
+        var needsQueue = false;
+        var study = heldBy is not null ? null : await studies.UpdateAsync(tenant, studyId, current =>
+        {
+            needsQueue = false;
+            if (held is not null && current is not null && current.HasTakenIn(held.Instance.ReceivedAt))
+            {
+                // A retransmission. It queues the study only if a crash left it stored but never queued.
+                needsQueue = current.Status == StudyStatus.Received;
+                return null;
+            }
+
             var study = current ?? new Study
             {
                 Id = studyId,
@@ -278,40 +313,14 @@ public sealed class IngestionHandler(
                 StudyInstanceUid = document.StudyUid,
             };
 
-            if (study.Instances.FirstOrDefault(i => i.InstanceUid == document.InstanceUid) is { } held)
-            {
-                if (held.Sha256 != stored.Sha256)
-                {
-                    heldBy = new InstanceLocation(studyId, held.Sha256);
-                    return null;
-                }
-
-                // A retransmission. It queues the study only if a crash left it stored but never queued.
-                verdict = IngestStatus.Duplicate;
-                needsQueue = study.Status == StudyStatus.Received;
-                return null;
-            }
-
-            study.Instances.Add(new StudyInstance
-            {
-                InstanceUid = document.InstanceUid,
-                SeriesInstanceUid = document.SeriesInstanceUid,
-                SeriesNumber = document.SeriesNumber,
-                InstanceNumber = document.InstanceNumber,
-                ContentType = document.ContentType,
-                Sha256 = stored.Sha256,
-                Length = stored.Length,
-                Metadata = document.Metadata,
-                ReceivedAt = now,
-                Source = request.Source,
-            });
             study.Patient ??= document.Patient;
             study.StudyDate ??= document.StudyDate;
             study.PatientAgeInDays ??= document.PatientAgeInDays;
             study.Description ??= document.Description;
 
-            // A new document re-opens analysis (a study already queued stays queued: that item covers it).
-            needsQueue = study.Receive(now);
+            // A new document re-opens analysis (a study already queued stays queued: that item covers it). A finished
+            // retransmission re-opens it without counting the instance twice (analysis recounts).
+            needsQueue = held is null ? study.AddInstance(instance) : study.Receive(now);
             return study;
         }, cancellationToken);
 
@@ -362,6 +371,16 @@ public sealed class IngestionHandler(
         var tenant = request.Tenant;
         var studyId = StudyIds.UnparsedStudy(tenant, stored.Sha256);
         var now = time.GetUtcNow();
+        var instance = new StudyInstance
+        {
+            InstanceUid = $"sha256:{stored.Sha256}",
+            ContentType = request.MediaType ?? MediaTypes.OctetStream,
+            Sha256 = stored.Sha256,
+            Length = stored.Length,
+            ReceivedAt = now,
+            Source = request.Source,
+        };
+        await studies.AddInstanceAsync(tenant, studyId, instance, cancellationToken); // held already: a resend of the same bytes
         await studies.UpdateAsync(tenant, studyId, current =>
         {
             if (current is not null)
@@ -375,20 +394,8 @@ public sealed class IngestionHandler(
                 Tenant = tenant,
                 SubjectKey = StudyIds.SubjectKey(tenant, null, stored.Sha256),
                 Kind = StudyKind.Unknown,
-                Instances =
-                [
-                    new StudyInstance
-                    {
-                        InstanceUid = $"sha256:{stored.Sha256}",
-                        ContentType = request.MediaType ?? MediaTypes.OctetStream,
-                        Sha256 = stored.Sha256,
-                        Length = stored.Length,
-                        ReceivedAt = now,
-                        Source = request.Source,
-                    },
-                ],
             };
-            study.Receive(now);
+            study.AddInstance(instance);
             study.Reject(now, new StatusReason(reasonCode, message));
             return study;
         }, cancellationToken);

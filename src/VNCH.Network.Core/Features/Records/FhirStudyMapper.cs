@@ -18,7 +18,8 @@ public static class FhirStudyMapper
 
     public static string PatientIdentifierSystem(TenantId tenant, string issuer) => $"urn:vnch:tenant:{tenant}:issuer:{issuer}";
 
-    public static IReadOnlyList<Resource> Map(Study study, DateTimeOffset issued)
+    /// <param name="instances">The study's instance records (<see cref="IStudyStore.ListInstancesAsync"/>).</param>
+    public static IReadOnlyList<Resource> Map(Study study, IReadOnlyList<StudyInstance> instances, DateTimeOffset issued)
     {
         var resources = new List<Resource>();
         var patient = MapPatient(study);
@@ -28,7 +29,7 @@ public static class FhirStudyMapper
         ImagingStudy? imagingStudy = null;
         if (study.Kind == StudyKind.Imaging)
         {
-            imagingStudy = MapImagingStudy(study, patientRef);
+            imagingStudy = MapImagingStudy(study, instances, patientRef);
             resources.Add(imagingStudy);
         }
 
@@ -77,14 +78,14 @@ public static class FhirStudyMapper
         return patient;
     }
 
-    private static ImagingStudy MapImagingStudy(Study study, ResourceReference patientRef)
+    private static ImagingStudy MapImagingStudy(Study study, IReadOnlyList<StudyInstance> instances, ResourceReference patientRef)
     {
         var imaging = new ImagingStudy
         {
             Id = StudyIds.Resource(study.Tenant, study.Id, "ImagingStudy"),
             Status = ImagingStudy.ImagingStudyStatus.Available,
             Subject = patientRef,
-            NumberOfInstances = study.Instances.Count,
+            NumberOfInstances = instances.Count,
             Description = study.Description,
         };
         if (study.StudyInstanceUid is not null)
@@ -97,7 +98,7 @@ public static class FhirStudyMapper
             imaging.StartedElement = new FhirDateTime(date.Year, date.Month, date.Day);
         }
 
-        var series = study.Instances
+        var series = instances
             .GroupBy(i => i.SeriesInstanceUid ?? "")
             .Where(g => g.Key.Length > 0)
             .ToList();

@@ -35,6 +35,12 @@ public sealed class ReportingStudyStore(IStudyStore inner, ReportingProjector pr
     public Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken) =>
         inner.FindInstanceAsync(tenant, instanceUid, cancellationToken);
 
+    public Task<HeldInstance?> AddInstanceAsync(TenantId tenant, string studyId, StudyInstance instance, CancellationToken cancellationToken) =>
+        inner.AddInstanceAsync(tenant, studyId, instance, cancellationToken);
+
+    public Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
+        inner.ListInstancesAsync(tenant, studyId, cancellationToken);
+
     public Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken) =>
         inner.QueryAsync(tenant, query, cancellationToken);
 }

@@ -73,7 +73,7 @@ public static class StudyFactProjection
             return (acquired, DateSource.Acquisition);
         }
 
-        var received = study.Instances.Count > 0 ? study.Instances.Min(i => i.ReceivedAt) : study.CreatedAt;
+        var received = study.FirstReceivedAt ?? study.CreatedAt;
         return (DateOnly.FromDateTime(received.ToOffset(VietnamOffset).DateTime), DateSource.Receipt);
     }
 

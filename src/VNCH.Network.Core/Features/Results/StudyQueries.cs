@@ -23,6 +23,13 @@ public sealed class StudyQueries(IStudyStore studies, IRecordStore records, IAud
         return study;
     }
 
+    /// <summary>The study with its instance records (they are not part of the study document, ADR 0110); null when absent.</summary>
+    public async Task<StudyDetail?> GetDetailAsync(Caller caller, string studyId, CancellationToken cancellationToken)
+    {
+        var study = await GetAsync(caller, studyId, cancellationToken);
+        return study is null ? null : new StudyDetail(study, await studies.ListInstancesAsync(caller.Tenant, studyId, cancellationToken));
+    }
+
     /// <summary>The study's FHIR resources as a collection Bundle (JSON), or null when the study is absent.</summary>
     public async Task<string?> GetFhirBundleAsync(Caller caller, string studyId, CancellationToken cancellationToken)
     {
@@ -41,3 +48,5 @@ public sealed class StudyQueries(IStudyStore studies, IRecordStore records, IAud
     private Task AuditAsync(Caller caller, string action, string type, string? id, string outcome, string? detail, CancellationToken cancellationToken) =>
         audit.WriteAsync(new AuditRecord(time.GetUtcNow(), caller.Subject, caller.Tenant, action, type, id, outcome, caller.CorrelationId, detail), cancellationToken);
 }
+
+public sealed record StudyDetail(Study Study, IReadOnlyList<StudyInstance> Instances);

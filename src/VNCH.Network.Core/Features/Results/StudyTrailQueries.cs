@@ -49,7 +49,8 @@ public sealed class StudyTrailQueries(IStudyStore studies, IOriginalStore origin
     public async Task<OriginalDownload?> OpenOriginalAsync(Caller caller, string studyId, string? instanceUid, CancellationToken cancellationToken)
     {
         var study = await studies.GetAsync(caller.Tenant, studyId, cancellationToken);
-        var instance = study?.Instances.FirstOrDefault(i => instanceUid is null || i.InstanceUid == instanceUid);
+        var instances = study is null ? [] : await studies.ListInstancesAsync(caller.Tenant, studyId, cancellationToken);
+        var instance = instances.FirstOrDefault(i => instanceUid is null || i.InstanceUid == instanceUid);
         if (instance is null)
         {
             await AuditAsync(caller, "study.original.read", studyId, AuditOutcomes.NotFound, instanceUid, cancellationToken);
@@ -78,7 +79,7 @@ public sealed class StudyTrailQueries(IStudyStore studies, IOriginalStore origin
         }
 
         // The ingestion of the first document is recorded a moment before the study's first status time.
-        var start = resume?.Time ?? (study.Instances.Count > 0 ? study.Instances.Min(i => i.ReceivedAt) : study.CreatedAt).AddMinutes(-1);
+        var start = resume?.Time ?? (study.FirstReceivedAt ?? study.CreatedAt).AddMinutes(-1);
         var skip = resume?.Skip ?? 0;
         var since = start;
         var seen = new HashSet<AuditRecord>();

@@ -94,7 +94,8 @@ public sealed class ReviewHandler(IStudyStore studies, IRecordStore records, IEv
         // The records are derived from the study as saved (same ids, so a repeat rewrites them); the preliminary
         // resources keep the issue time they were written with when the analysis completed.
         var issued = study.StatusTimes.GetValueOrDefault(StudyStatus.Completed, review.At);
-        await records.ReplaceForStudyAsync(study.Tenant, study.Id, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, issued)), cancellationToken);
+        var instances = await studies.ListInstancesAsync(study.Tenant, study.Id, cancellationToken);
+        await records.ReplaceForStudyAsync(study.Tenant, study.Id, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, instances, issued)), cancellationToken);
         await events.PublishAsync(new StudyResultEvent(study.Tenant, study.Id, study.Status, study.Kind, review.At), cancellationToken);
         await AuditAsync(caller, studyId, AuditOutcomes.Success,
             $"review {review.Number} ({review.ReportStatus}) by {reviewer.Id}: " +

@@ -16,11 +16,24 @@ public interface IStudyStore
     /// <summary>Which study holds an instance UID in this tenant, and with which content (duplicate detection).</summary>
     Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds one instance record to a study (its own SQLite row / Cosmos item, ADR 0110), unless the tenant already holds
+    /// one with this UID: returns null when added, or the instance held under the UID (nothing written). Of racing
+    /// adds of one UID exactly one returns null. The study document is not touched; the caller updates its aggregates.
+    /// </summary>
+    Task<HeldInstance?> AddInstanceAsync(TenantId tenant, string studyId, StudyInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>A study's instance records in arrival order (empty for a study without any or of another tenant).</summary>
+    Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken);
+
     /// <summary>Newest first (by last update, then id); the continuation token is opaque to callers.</summary>
     Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken);
 }
 
 public sealed record InstanceLocation(string StudyId, string Sha256);
+
+/// <summary>An instance record already held under a UID, and the study that holds it.</summary>
+public sealed record HeldInstance(string StudyId, StudyInstance Instance);
 
 public sealed record StudyQuery
 {

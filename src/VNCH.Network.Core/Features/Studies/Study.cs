@@ -40,7 +40,9 @@ public enum AdministrativeSex
 
 /// <summary>
 /// The study document: one per (tenant, study). Stored whole (SQLite row / Cosmos item) with an ETag for optimistic
-/// concurrency. <see cref="SubjectKey"/> is the second level of the Cosmos hierarchical partition key.
+/// concurrency. <see cref="SubjectKey"/> is the second level of the Cosmos hierarchical partition key. Its instances
+/// are records of their own (<see cref="IStudyStore.AddInstanceAsync"/>, ADR 0110): the document keeps only small
+/// aggregates, so it stays the same size however many instances the study has.
 /// </summary>
 public sealed class Study
 {
@@ -77,7 +79,14 @@ public sealed class Study
     [JsonInclude]
     public Dictionary<StudyStatus, DateTimeOffset> StatusTimes { get; private set; } = [];
 
-    public List<StudyInstance> Instances { get; set; } = [];
+    /// <summary>How many instance records the study has (kept by ingestion, recounted by analysis; ADR 0110).</summary>
+    public int InstanceCount { get; set; }
+
+    /// <summary>The first modality an instance named (DICOM Modality), for listing and routing without the instances.</summary>
+    public string? Modality { get; set; }
+
+    /// <summary>When the study's first document arrived (kept once; status times move on with each arrival).</summary>
+    public DateTimeOffset? FirstReceivedAt { get; set; }
 
     public List<AnalysisRecord> Analyses { get; set; } = [];
 
@@ -92,8 +101,6 @@ public sealed class Study
     public DateTimeOffset CreatedAt => StatusTimes.Count == 0 ? default : StatusTimes.Values.Min();
 
     public DateTimeOffset UpdatedAt => StatusTimes.Count == 0 ? default : StatusTimes.Values.Max();
-
-    public string? Modality => Instances.Select(i => i.Metadata.Modality).FirstOrDefault(m => !string.IsNullOrEmpty(m));
 
     public bool IsFinal => StudyLifecycle.IsFinal(Status);
 
@@ -111,6 +118,29 @@ public sealed class Study
 
         Enter(StudyStatus.Received, at, null);
         return true;
+    }
+
+    /// <summary>
+    /// Whether the study has taken in a document that arrived at <paramref name="arrivedAt"/>: it was (re)received or
+    /// its analysis started at or after that time, or it waits in the queue, whose work item reads the instances when
+    /// it runs. False when the writer that added the instance record stopped before updating the study (a
+    /// retransmission then finishes it).
+    /// </summary>
+    public bool HasTakenIn(DateTimeOffset arrivedAt) =>
+        Status == StudyStatus.Queued
+        || (StatusTimes.TryGetValue(StudyStatus.Received, out var received) && received >= arrivedAt)
+        || (StatusTimes.TryGetValue(StudyStatus.Analysing, out var analysing) && analysing >= arrivedAt);
+
+    /// <summary>
+    /// Accounts for one more instance record: the aggregates the document keeps instead of the instances
+    /// themselves. Returns whether a work item must be queued (see <see cref="Receive"/>).
+    /// </summary>
+    public bool AddInstance(StudyInstance instance)
+    {
+        InstanceCount++;
+        Modality ??= string.IsNullOrEmpty(instance.Metadata.Modality) ? null : instance.Metadata.Modality;
+        FirstReceivedAt ??= instance.ReceivedAt;
+        return Receive(instance.ReceivedAt);
     }
 
     /// <summary>The work item is in the queue.</summary>

@@ -4,7 +4,9 @@ namespace VNCH.Network.Core.Features.Studies;
 
 public static class StudyUpdates
 {
-    private const int MaxAttempts = 8;
+    // Every instance of a study updates its document (ADR 0110): many connections of one PACS sending one CT race
+    // here, so a conflict is normal, not exceptional. Enough attempts, with jitter so racers do not collide again.
+    private const int MaxAttempts = 24;
 
     /// <summary>
     /// Read-modify-write with optimistic concurrency: <paramref name="change"/> gets the current document (null when
@@ -33,7 +35,7 @@ public static class StudyUpdates
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(5 * attempt), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2 + (2 * Math.Min(attempt, 12)))), cancellationToken);
             }
         }
     }
