@@ -28,6 +28,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["reporting"] = ReportingBench.Run,
     ["cli-upload"] = UploadThroughputBench.Run,
     ["dicomweb-orthanc"] = DicomWebOrthancBench.Run,
+    ["ingest-orthanc"] = IngestOrthancBench.Run,
     ["study-2000"] = StudyLayoutBench.Run,
     ["hospital-100k"] = HospitalListingBench.Run,
 };

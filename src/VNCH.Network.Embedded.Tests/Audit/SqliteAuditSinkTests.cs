@@ -44,4 +44,30 @@ public sealed class SqliteAuditSinkTests : SqliteFixture
 
         Assert.Equal(2, await sink.VerifyChainAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Concurrent_writers_each_return_after_their_own_record_is_committed_in_one_intact_chain()
+    {
+        var database = Database();
+        var sink = new SqliteAuditSink(database);
+        var committedBeforeReturn = 0;
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            await sink.WriteAsync(Record with { CorrelationId = $"c-{i}" }, CancellationToken.None);
+            // A fresh connection sees the record as soon as the call returns: it was committed before, not queued.
+            await using var connection = await database.OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM audit WHERE correlation_id = $c";
+            command.Parameters.AddWithValue("$c", $"c-{i}");
+            if (Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 1)
+            {
+                Interlocked.Increment(ref committedBeforeReturn);
+            }
+        });
+
+        Assert.Equal(200, committedBeforeReturn);
+        Assert.Equal(200, (await sink.ReadAsync(Record.Tenant!.Value, null, 1000, CancellationToken.None)).Select(r => r.CorrelationId).Distinct().Count());
+        Assert.Null(await sink.VerifyChainAsync(CancellationToken.None));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,37 +17,95 @@ public sealed class SqliteAuditSink(SqliteDatabase database) : IAuditSink
 {
     private const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    public Task WriteAsync(AuditRecord record, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            string previous;
-            await using (var last = connection.CreateCommand())
-            {
-                last.Transaction = transaction;
-                last.CommandText = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1";
-                previous = await last.ExecuteScalarAsync(cancellationToken) as string ?? Genesis;
-            }
+    // Group commit (ADR 0115): records that arrive while a batch is being written go into the next one, one transaction
+    // for all of them; every caller still returns only once its own record is committed.
+    private readonly ConcurrentQueue<Pending> pending = new();
+    private readonly SemaphoreSlim flushGate = new(1, 1);
 
-            var time = record.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO audit (time, actor, tenant, action, resource_type, resource_id, outcome, correlation_id, detail, previous_hash, hash)
-                VALUES ($time, $actor, $tenant, $action, $type, $id, $outcome, $correlation, $detail, $previous, $hash)
-                """;
-            insert.Parameters.AddWithValue("$time", time);
-            insert.Parameters.AddWithValue("$actor", record.Actor);
-            insert.Parameters.AddWithValue("$tenant", (object?)record.Tenant?.Value ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$action", record.Action);
-            insert.Parameters.AddWithValue("$type", record.ResourceType);
-            insert.Parameters.AddWithValue("$id", (object?)record.ResourceId ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$outcome", record.Outcome);
-            insert.Parameters.AddWithValue("$correlation", record.CorrelationId);
-            insert.Parameters.AddWithValue("$detail", (object?)record.Detail ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$previous", previous);
-            insert.Parameters.AddWithValue("$hash", Hash(previous, time, record));
-            return await insert.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+    public async Task WriteAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        var entry = new Pending(record);
+        pending.Enqueue(entry);
+        // Not cancellable: a record once queued is written (an access aborted half-way is still audited).
+        await flushGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (!entry.Committed.Task.IsCompleted)
+            {
+                await FlushAsync();
+            }
+        }
+        finally
+        {
+            flushGate.Release();
+        }
+
+        await entry.Committed.Task;
+    }
+
+    /// <summary>Writes every queued record in one transaction, chained in queue order, and tells their callers.</summary>
+    private async Task FlushAsync()
+    {
+        var batch = new List<Pending>();
+        while (pending.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        try
+        {
+            await database.WriteAsync(async (connection, transaction) =>
+            {
+                string previous;
+                await using (var last = connection.CreateCommand())
+                {
+                    last.Transaction = transaction;
+                    last.CommandText = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1";
+                    previous = await last.ExecuteScalarAsync(CancellationToken.None) as string ?? Genesis;
+                }
+
+                foreach (var record in batch.Select(p => p.Record))
+                {
+                    previous = await InsertAsync(connection, transaction, record, previous);
+                }
+
+                return 0;
+            }, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(p => p.Committed.TrySetException(ex));
+            return;
+        }
+
+        batch.ForEach(p => p.Committed.TrySetResult());
+    }
+
+    /// <summary>Appends one record after <paramref name="previous"/>; its hash.</summary>
+    private static async Task<string> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record, string previous)
+    {
+        var time = record.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        var hash = Hash(previous, time, record);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO audit (time, actor, tenant, action, resource_type, resource_id, outcome, correlation_id, detail, previous_hash, hash)
+            VALUES ($time, $actor, $tenant, $action, $type, $id, $outcome, $correlation, $detail, $previous, $hash)
+            """;
+        insert.Parameters.AddWithValue("$time", time);
+        insert.Parameters.AddWithValue("$actor", record.Actor);
+        insert.Parameters.AddWithValue("$tenant", (object?)record.Tenant?.Value ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$action", record.Action);
+        insert.Parameters.AddWithValue("$type", record.ResourceType);
+        insert.Parameters.AddWithValue("$id", (object?)record.ResourceId ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$outcome", record.Outcome);
+        insert.Parameters.AddWithValue("$correlation", record.CorrelationId);
+        insert.Parameters.AddWithValue("$detail", (object?)record.Detail ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$previous", previous);
+        insert.Parameters.AddWithValue("$hash", hash);
+        await insert.ExecuteNonQueryAsync(CancellationToken.None);
+        return hash;
+    }
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(TenantId tenant, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {
@@ -105,6 +164,11 @@ public sealed class SqliteAuditSink(SqliteDatabase database) : IAuditSink
             reader.GetString(6),
             reader.GetString(7),
             reader.IsDBNull(8) ? null : reader.GetString(8));
+
+    private sealed record Pending(AuditRecord Record)
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private static string Hash(string previous, string time, AuditRecord r)
     {

@@ -4,13 +4,18 @@ namespace VNCH.Network.Embedded.Storage;
 
 /// <summary>
 /// The embedded database (one SQLite file in WAL mode): study documents, FHIR records, work queue and audit trail.
-/// Connections are pooled by Microsoft.Data.Sqlite; writers serialise on SQLite's lock with a busy timeout.
+/// Connections are pooled by Microsoft.Data.Sqlite. Writers of this process queue on an in-process gate before they
+/// take SQLite's write lock (ADR 0115); the busy timeout stays for any other process that opens the file.
 /// </summary>
 public sealed class SqliteDatabase
 {
     private const int SchemaVersion = 2;
 
     private readonly string connectionString;
+
+    // SQLite's busy handler polls a held write lock with sleeps of 1 to 100 ms, so writers that contend on the lock
+    // leave it idle most of the time (the profile of issue 12). Waiting here hands the lock over as soon as it is free.
+    private readonly SemaphoreSlim writeGate = new(1, 1);
 
     public SqliteDatabase(DataFolder folder)
     {
@@ -48,10 +53,18 @@ public sealed class SqliteDatabase
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        await writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            writeGate.Release();
+        }
     }
 
     private void Migrate()

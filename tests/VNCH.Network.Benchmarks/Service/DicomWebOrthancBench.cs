@@ -160,7 +160,7 @@ public static class DicomWebOrthancBench
     }
 
     /// <summary>Orthanc's REST upload; its instance id, or null when refused.</summary>
-    private static async Task<string?> StoreOrthancAsync(HttpClient http, string orthanc, byte[] bytes)
+    internal static async Task<string?> StoreOrthancAsync(HttpClient http, string orthanc, byte[] bytes)
     {
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
@@ -198,16 +198,9 @@ public static class DicomWebOrthancBench
     {
         public static Options Parse(string[] args)
         {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 1; i + 1 < args.Length; i += 2)
-            {
-                values[args[i]] = args[i + 1];
-            }
-
-            string Required(string name) => values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"{name} is required");
-            int Number(string name, int fallback) => values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-            return new Options(Required("--ours"), Required("--token"), Required("--orthanc"), Required("--data"),
-                Number("--requests", 300), Number("--concurrency", 4), Number("--rounds", 2));
+            var named = new NamedArguments(args);
+            return new Options(named.Required("--ours"), named.Required("--token"), named.Required("--orthanc"), named.Required("--data"),
+                named.Number("--requests", 300), named.Number("--concurrency", 4), named.Number("--rounds", 2));
         }
     }
 }

@@ -132,11 +132,15 @@ public static class IngestBench
     /// A distinct instance per index: the template's SOP Instance UID (file meta and data set) and Study Instance UID
     /// get the index written over their last digits, same length, so the file stays valid byte for byte elsewhere.
     /// </summary>
-    internal static byte[] WithUniqueUids(byte[] template, int index)
+    internal static byte[] WithUniqueUids(byte[] template, int index) => WithUniqueUids(template, index, TemplateUids);
+
+    /// <inheritdoc cref="WithUniqueUids(byte[], int)"/>
+    /// <param name="uids">The template's UIDs to make unique (at least 8 digits at their end).</param>
+    internal static byte[] WithUniqueUids(byte[] template, int index, IReadOnlyList<string> uids)
     {
         var copy = (byte[])template.Clone();
         var suffix = Encoding.ASCII.GetBytes(index.ToString("D8", CultureInfo.InvariantCulture));
-        foreach (var uid in TemplateUids.Select(Encoding.ASCII.GetBytes))
+        foreach (var uid in uids.Select(Encoding.ASCII.GetBytes))
         {
             var replaced = 0;
             for (var at = copy.AsSpan().IndexOf(uid); at >= 0; at = Next(copy, uid, at + uid.Length))
@@ -160,7 +164,7 @@ public static class IngestBench
         return found < 0 ? -1 : from + found;
     }
 
-    private static double Percentile(IEnumerable<double> values, double p)
+    internal static double Percentile(IEnumerable<double> values, double p)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
