@@ -98,7 +98,7 @@ public sealed class StoreFaultTests
             Inner.FindInstanceAsync(tenant, instanceUid, cancellationToken);
 
         public Task<HeldInstance?> AddInstanceAsync(TenantId tenant, string studyId, StudyInstance instance, CancellationToken cancellationToken) =>
-            Failing ? throw new InvalidOperationException("database or disk is full (No space left on device)") : Inner.AddInstanceAsync(tenant, studyId, instance, cancellationToken);
+            Failing ? throw new StoreUnavailableException("database or disk is full (No space left on device)") : Inner.AddInstanceAsync(tenant, studyId, instance, cancellationToken);
 
         public Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
             Inner.ListInstancesAsync(tenant, studyId, cancellationToken);
@@ -149,9 +149,9 @@ public sealed class StoreFaultTests
     private sealed class FailingAuditSink : Core.Features.Audit.IAuditSink
     {
         public Task WriteAsync(Core.Features.Audit.AuditRecord record, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("audit store unavailable");
+            throw new StoreUnavailableException("audit store unavailable");
 
         public Task<IReadOnlyList<Core.Features.Audit.AuditRecord>> ReadAsync(TenantId tenant, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("audit store unavailable");
+            throw new StoreUnavailableException("audit store unavailable");
     }
 }
