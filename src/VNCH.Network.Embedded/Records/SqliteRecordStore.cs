@@ -37,20 +37,8 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore
             return 0;
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<FhirRecord>> GetForStudyAsync(TenantId tenant, string studyId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT resource_type, id, json FROM fhir_records WHERE tenant = $tenant AND study_id = $study";
-        command.Parameters.AddWithValue("$tenant", tenant.Value);
-        command.Parameters.AddWithValue("$study", studyId);
-        var records = new List<FhirRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            records.Add(new FhirRecord(reader.GetString(0), reader.GetString(1), studyId, reader.GetString(2)));
-        }
-
-        return FhirRecordOrder.Sort(records);
-    }
+    public async Task<IReadOnlyList<FhirRecord>> GetForStudyAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
+        FhirRecordOrder.Sort(await database.ReadStudyRowsAsync(
+            "SELECT resource_type, id, json FROM fhir_records WHERE tenant = $tenant AND study_id = $study",
+            tenant.Value, studyId, reader => new FhirRecord(reader.GetString(0), reader.GetString(1), studyId, reader.GetString(2)), cancellationToken));
 }

@@ -49,6 +49,27 @@ public sealed class SqliteDatabase
         return connection;
     }
 
+    /// <summary>
+    /// The rows of one study of one tenant: <paramref name="select"/> must filter on <c>$tenant</c> and <c>$study</c>
+    /// (every per-study table is keyed by both), <paramref name="read"/> maps a row.
+    /// </summary>
+    public async Task<List<T>> ReadStudyRowsAsync<T>(string select, string tenant, string studyId, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = select;
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$study", studyId);
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
     /// <summary>Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE: takes the write lock up front).</summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {

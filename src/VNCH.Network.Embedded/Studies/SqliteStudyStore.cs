@@ -113,22 +113,10 @@ public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
         }, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT document FROM instances WHERE tenant = $tenant AND study_id = $study ORDER BY seq";
-        command.Parameters.AddWithValue("$tenant", tenant.Value);
-        command.Parameters.AddWithValue("$study", studyId);
-        var instances = new List<StudyInstance>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            instances.Add(ReadInstance(reader.GetString(0)));
-        }
-
-        return instances;
-    }
+    public async Task<IReadOnlyList<StudyInstance>> ListInstancesAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
+        await database.ReadStudyRowsAsync(
+            "SELECT document FROM instances WHERE tenant = $tenant AND study_id = $study ORDER BY seq",
+            tenant.Value, studyId, reader => ReadInstance(reader.GetString(0)), cancellationToken);
 
     public async Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken)
     {
