@@ -19,11 +19,7 @@ public sealed class UploadBudgetTests
         var harness = new UploadHarness();
         var body = Multipart("b1", ($"Content-Type: application/dicom\r\nX-Padding: {new string('x', 100_000)}", Dicom));
 
-        var (status, contentType, text, _) = await harness.PostAsync(new MemoryStream(body), "multipart/related; type=\"application/dicom\"; boundary=b1");
-
-        Assert.Equal(400, status);
-        Assert.StartsWith(Problem, contentType);
-        Assert.EndsWith("/part-headers-invalid", ProblemType(text));
+        await AssertProblemAsync(harness, new MemoryStream(body), "multipart/related; type=\"application/dicom\"; boundary=b1", 400, "/part-headers-invalid");
     }
 
     [Fact]
@@ -33,11 +29,7 @@ public sealed class UploadBudgetTests
         var harness = new UploadHarness();
         var body = Encoding.ASCII.GetBytes("--b1\r\nContent-Type: application/dicom\r\n\r\n\x07 \r\n--b1--m" + new string('m', 200) + "\r\n--b1--\r\n");
 
-        var (status, contentType, text, _) = await harness.PostAsync(new MemoryStream(body), "multipart/related; type=\"application/dicom\"; boundary=b1");
-
-        Assert.Equal(400, status);
-        Assert.StartsWith(Problem, contentType);
-        Assert.EndsWith("/part-framing-invalid", ProblemType(text));
+        await AssertProblemAsync(harness, new MemoryStream(body), "multipart/related; type=\"application/dicom\"; boundary=b1", 400, "/part-framing-invalid");
     }
 
     [Fact]
@@ -46,11 +38,7 @@ public sealed class UploadBudgetTests
         var harness = new UploadHarness(("Vnch:InputBudgets:MaxMultipartParts", "3"));
         var parts = Enumerable.Range(0, 5).Select(i => ("Content-Type: application/dicom", Encoding.ASCII.GetBytes($"not dicom {i}"))).ToArray();
 
-        var (status, contentType, text, _) = await harness.PostAsync(new MemoryStream(Multipart("b1", parts)), "multipart/related; boundary=b1");
-
-        Assert.Equal(413, status);
-        Assert.StartsWith(Problem, contentType);
-        Assert.EndsWith("/too-many-parts", ProblemType(text));
+        await AssertProblemAsync(harness, new MemoryStream(Multipart("b1", parts)), "multipart/related; boundary=b1", 413, "/too-many-parts");
     }
 
     [Fact]
@@ -86,11 +74,7 @@ public sealed class UploadBudgetTests
         var deep = "<?xml version=\"1.0\"?><AnnotatedECG xmlns=\"urn:hl7-org:v3\"><id root=\"1.2\"/>"
             + string.Concat(Enumerable.Repeat("<a>", 1000)) + string.Concat(Enumerable.Repeat("</a>", 1000)) + "</AnnotatedECG>";
 
-        var (status, contentType, text, _) = await harness.PostAsync(new MemoryStream(Encoding.UTF8.GetBytes(deep)), "application/hl7-aecg+xml");
-
-        Assert.Equal(400, status);
-        Assert.StartsWith(Problem, contentType);
-        Assert.EndsWith("/document-too-deep", ProblemType(text));
+        await AssertProblemAsync(harness, new MemoryStream(Encoding.UTF8.GetBytes(deep)), "application/hl7-aecg+xml", 400, "/document-too-deep");
     }
 
     [Fact]
@@ -99,5 +83,14 @@ public sealed class UploadBudgetTests
         var harness = new UploadHarness(("Vnch:InputBudgets:MaxJsonDepth", "100000"));
 
         await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => harness.PostAsync(new MemoryStream(Dicom), "application/dicom"));
+    }
+
+    /// <summary>Posts the body and checks the answer is an RFC 7807 problem with this status and type.</summary>
+    private static async Task AssertProblemAsync(UploadHarness harness, Stream body, string contentType, int expectedStatus, string expectedTypeSuffix)
+    {
+        var (status, answerType, text, _) = await harness.PostAsync(body, contentType);
+        Assert.Equal(expectedStatus, status);
+        Assert.StartsWith(Problem, answerType);
+        Assert.EndsWith(expectedTypeSuffix, ProblemType(text));
     }
 }
