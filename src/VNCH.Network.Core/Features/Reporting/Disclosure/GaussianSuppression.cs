@@ -23,10 +23,14 @@ public sealed class GaussianSuppression
 {
     private const int Functionals = 2;
 
-    private readonly Dictionary<int, SparseVector> basis = [];
+    // The reduced echelon basis: one dense row per pivot (its lead), zero on every other pivot; the free indices ascending.
+    private readonly Dictionary<int, long[]> rows = [];
+    private readonly List<int> leads = [];
+    private readonly List<int> free = [];
+    private int dimension;
 
-    // f_k on pivot indices (free indices use Free(k, index)).
-    private readonly Dictionary<int, long>[] onPivots = [[], []];
+    // f_k on every index (free indices keep Free(k, index); pivots are solved so that f_k vanishes on the basis).
+    private readonly long[][] functionals = [[], []];
 
     // The distinct protected cells (never reduced), their current f values, and by index which of them use it (with the entry).
     private readonly Dictionary<SparseVector, int> protectedIds = [];
@@ -34,9 +38,12 @@ public sealed class GaussianSuppression
     private readonly List<long> second = [];
     private readonly Dictionary<int, List<(int Id, long Value)>> protectedByIndex = [];
 
-    private long[] scratch = new long[64];
+    private long[] scratch = [];
 
-    public int Rank => basis.Count;
+    /// <param name="dimension">The number of inner cells, when known (the space grows with the largest index seen).</param>
+    public GaussianSuppression(int dimension = 0) => Grow(dimension);
+
+    public int Rank => rows.Count;
 
     /// <summary>Distinct protected vectors held (identical cells share one).</summary>
     public int ProtectedCount => first.Count;
@@ -128,29 +135,41 @@ public sealed class GaussianSuppression
 
         // Keep the basis reduced: no other basis vector may use the new pivot index. Those that did change the
         // functionals at their own pivots: f_new = f_old - f_old(pivot) * d, d = e_lead - sum b_i[lead] e_{lead_i}.
+        // The pivot is zero on every existing pivot, so subtracting it touches only its own (free) entries, in place.
         var changes = new List<(int Index, long Factor)> { (lead, 1) };
-        foreach (var (otherLead, other) in basis.ToList())
+        foreach (var otherLead in leads)
         {
-            var coefficient = other[lead];
+            var row = rows[otherLead];
+            var coefficient = row[lead];
             if (coefficient != 0)
             {
-                basis[otherLead] = other.Subtract(coefficient, pivot);
-                changes.Add((otherLead, SparseVector.Mod(-coefficient)));
+                var factor = SparseVector.Mod(-coefficient);
+                for (var i = 0; i < pivot.Indices.Length; i++)
+                {
+                    var index = pivot.Indices[i];
+                    row[index] = (row[index] + SparseVector.MulMod(factor, pivot.Values[i])) % SparseVector.Prime;
+                }
+
+                changes.Add((otherLead, factor));
             }
         }
 
-        basis[lead] = pivot;
-        for (var k = 0; k < Functionals; k++)
+        var dense = new long[dimension];
+        for (var i = 0; i < pivot.Indices.Length; i++)
         {
-            onPivots[k][lead] = Free(k, lead);
+            dense[pivot.Indices[i]] = pivot.Values[i];
         }
+
+        rows[lead] = dense;
+        leads.Add(lead);
+        free.RemoveAt(free.BinarySearch(lead));
 
         foreach (var (index, factor) in changes)
         {
             var delta1 = SparseVector.Mod(-SparseVector.MulMod(alpha[0], factor));
             var delta2 = SparseVector.Mod(-SparseVector.MulMod(alpha[1], factor));
-            onPivots[0][index] = (onPivots[0][index] + delta1) % SparseVector.Prime;
-            onPivots[1][index] = (onPivots[1][index] + delta2) % SparseVector.Prime;
+            functionals[0][index] = (functionals[0][index] + delta1) % SparseVector.Prime;
+            functionals[1][index] = (functionals[1][index] + delta2) % SparseVector.Prime;
             if (protectedByIndex.TryGetValue(index, out var list))
             {
                 foreach (var (id, value) in list)
@@ -164,15 +183,49 @@ public sealed class GaussianSuppression
 
     private long Apply(int k, SparseVector vector)
     {
+        Grow(vector.Lead + 1);
+        var f = functionals[k];
         long sum = 0;
         for (var i = 0; i < vector.Indices.Length; i++)
         {
-            var index = vector.Indices[i];
-            var f = onPivots[k].TryGetValue(index, out var fixedValue) ? fixedValue : Free(k, index);
-            sum = (sum + SparseVector.MulMod(f, vector.Values[i])) % SparseVector.Prime;
+            sum = (sum + SparseVector.MulMod(f[vector.Indices[i]], vector.Values[i])) % SparseVector.Prime;
         }
 
         return sum;
+    }
+
+    /// <summary>Widens the space to <paramref name="size"/> indices: new indices are free.</summary>
+    private void Grow(int size)
+    {
+        if (size <= dimension)
+        {
+            return;
+        }
+
+        size = Math.Max(size, dimension * 2);
+        foreach (var lead in leads)
+        {
+            var row = rows[lead];
+            Array.Resize(ref row, size);
+            rows[lead] = row;
+        }
+
+        for (var k = 0; k < Functionals; k++)
+        {
+            Array.Resize(ref functionals[k], size);
+            for (var index = dimension; index < size; index++)
+            {
+                functionals[k][index] = Free(k, index);
+            }
+        }
+
+        for (var index = dimension; index < size; index++)
+        {
+            free.Add(index);
+        }
+
+        Array.Resize(ref scratch, size);
+        dimension = size;
     }
 
     /// <summary>A fixed pseudo-random value per (functional, index) in [1, p): deterministic, so snapshots are reproducible.</summary>
@@ -186,63 +239,66 @@ public sealed class GaussianSuppression
     }
 
     /// <summary>
-    /// Eliminates every pivot index. The basis is reduced (a basis vector is zero on every other pivot), so one pass
-    /// over the vector's own pivot entries leaves a residual on free indices only; it is accumulated densely.
+    /// Eliminates every pivot index. The basis is reduced (a row is zero on every other pivot), so one pass over the
+    /// vector's own pivot entries leaves a residual on free indices only; it is accumulated densely over them.
     /// </summary>
     private SparseVector Reduce(SparseVector vector)
     {
-        if (vector.IsZero || basis.Count == 0)
+        if (vector.IsZero || rows.Count == 0)
         {
             return vector;
         }
 
-        var touched = new List<int>(vector.Indices.Length);
-        Accumulate(vector, 1, touched);
+        Grow(vector.Lead + 1);
         for (var i = 0; i < vector.Indices.Length; i++)
         {
-            if (basis.TryGetValue(vector.Indices[i], out var pivot))
+            scratch[vector.Indices[i]] = vector.Values[i];
+        }
+
+        var pivots = 0;
+        for (var i = 0; i < vector.Indices.Length; i++)
+        {
+            if (rows.TryGetValue(vector.Indices[i], out var row))
             {
-                // The entry at a pivot is still the vector's own (no other pivot vector reaches it).
-                Accumulate(pivot, SparseVector.Mod(-vector.Values[i]), touched);
+                pivots++;
+                var factor = SparseVector.Mod(-vector.Values[i]);
+                foreach (var index in free)
+                {
+                    if (row[index] != 0)
+                    {
+                        scratch[index] = (scratch[index] + SparseVector.MulMod(factor, row[index])) % SparseVector.Prime;
+                    }
+                }
             }
         }
 
-        touched.Sort();
-        var indices = new List<int>(touched.Count);
-        var values = new List<long>(touched.Count);
-        var previous = -1;
-        foreach (var index in touched)
+        if (pivots == 0)
         {
-            if (index == previous)
+            foreach (var index in vector.Indices)
             {
-                continue;
+                scratch[index] = 0;
             }
 
-            previous = index;
+            return vector; // no pivot entry: already reduced
+        }
+
+        var indices = new List<int>();
+        var values = new List<long>();
+        foreach (var index in free)
+        {
             if (scratch[index] != 0)
             {
                 indices.Add(index);
                 values.Add(scratch[index]);
+                scratch[index] = 0;
             }
-
-            scratch[index] = 0;
-        }
-
-        return SparseVector.FromSorted([.. indices], [.. values]);
-    }
-
-    private void Accumulate(SparseVector vector, long factor, List<int> touched)
-    {
-        if (vector.Lead >= scratch.Length)
-        {
-            Array.Resize(ref scratch, Math.Max(vector.Lead + 1, scratch.Length * 2));
         }
 
         for (var i = 0; i < vector.Indices.Length; i++)
         {
-            var index = vector.Indices[i];
-            scratch[index] = (scratch[index] + SparseVector.MulMod(factor, vector.Values[i])) % SparseVector.Prime;
-            touched.Add(index);
+            scratch[vector.Indices[i]] = 0; // its pivot entries cancelled (rows are 1 at their lead)
         }
+
+        return SparseVector.FromSorted([.. indices], [.. values]);
     }
 }
