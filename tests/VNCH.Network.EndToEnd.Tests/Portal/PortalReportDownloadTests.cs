@@ -136,9 +136,9 @@ public sealed partial class PortalReportDownloadTests(PortalService portal, Asso
         Assert.Empty(await portal.Browser.SeriousViolationsAsync(page));
         await PortalBrowser.ScreenshotAsync(page, "reports-nothing-published.en");
 
-        // The same in Vietnamese (the language switch redraws the page, so the alert is asked for again).
+        // The same in Vietnamese (the language switch redraws the page, so the alert is asked for again), by keyboard.
         await PortalPages.SwitchAsync(page, "vi");
-        await ClickRefusedAsync(page, "adx", "provinces");
+        await ClickRefusedAsync(page, "adx", "provinces", keyboard: true);
         alert = await page.InnerTextAsync("#download-error-provinces[role=alert]");
         Assert.Contains("Không có gì để tải dạng DHIS2 ADX", alert, StringComparison.Ordinal);
         Assert.Equal(alert.Normalize(NormalizationForm.FormC), alert);
@@ -162,7 +162,8 @@ public sealed partial class PortalReportDownloadTests(PortalService portal, Asso
 
         // A table the API serves clears the alert and saves the file; nothing was saved before.
         Assert.Equal(0, downloads);
-        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv-provinces"));
+        await page.FocusAsync("#csv-provinces");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Keyboard.PressAsync(" "));
         Assert.Equal(0, await page.Locator("#download-error-provinces:visible").CountAsync());
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
         Assert.StartsWith("period,date_source,province,hospital,kind", csv, StringComparison.Ordinal);
@@ -171,11 +172,20 @@ public sealed partial class PortalReportDownloadTests(PortalService portal, Asso
         await page.Context.CloseAsync();
     }
 
-    /// <summary>Clicks a download the API refuses; returns the API's answer once the page shows its alert.</summary>
-    private static async Task<(HttpStatusCode Status, string Body)> ClickRefusedAsync(IPage page, string format, string section)
+    /// <summary>Clicks (or focuses and presses Enter on) a download the API refuses; returns the API's answer once the page shows its alert.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> ClickRefusedAsync(IPage page, string format, string section, bool keyboard = false)
     {
         var answered = page.WaitForResponseAsync(r => r.Url.Contains("/api/v1/reports/network?", StringComparison.Ordinal) && r.Request.Headers.GetValueOrDefault("accept") == Formats.Single(f => f.Id == format).Accept);
-        await page.ClickAsync($"#{format}-{section}");
+        if (keyboard)
+        {
+            await page.FocusAsync($"#{format}-{section}");
+            await page.Keyboard.PressAsync("Enter");
+        }
+        else
+        {
+            await page.ClickAsync($"#{format}-{section}");
+        }
+
         var response = await answered;
         await page.Locator($"#download-error-{section}[role=alert]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
         return ((HttpStatusCode)response.Status, await response.TextAsync());
