@@ -29,7 +29,7 @@ public sealed class ParseAfterStoreTests
         Assert.Equal(IngestStatus.Accepted, outcome.Status);
         Assert.Equal(1, parser.Calls);
         Assert.True(parser.StoreWasComplete, "a document that fits the pipe is parsed once the store is done");
-        Assert.Equal(bytes.Length, store.Read);
+        Assert.Equal(bytes.Length, store.BytesSeen);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), outcome.Sha256);
     }
 
@@ -51,49 +51,21 @@ public sealed class ParseAfterStoreTests
         Assert.Equal("1.2.3.4.5", outcome.InstanceUid);
         Assert.Equal(1, parser.Calls);
         Assert.False(parser.StoreWasComplete, "a document larger than the pipe is parsed while it is stored");
-        Assert.Equal(length, store.Read);
+        Assert.Equal(length, store.BytesSeen);
     }
 
-    private static (IngestionHandler Handler, CountingStore Store, ObservingParser Parser) Handler()
+    private static (IngestionHandler Handler, DiscardingOriginalStore Store, ObservingParser Parser) Handler()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero));
-        var store = new CountingStore();
+        var store = new DiscardingOriginalStore();
         var parser = new ObservingParser(new DicomDocumentParser(), store);
         var handler = new IngestionHandler(store, new InMemoryStudyStore(), new InMemoryWorkQueue(time), new InMemoryAuditSink(), [parser], time,
             NullLogger<IngestionHandler>.Instance);
         return (handler, store, parser);
     }
 
-    /// <summary>Reads the upload to its end and hashes it, keeping nothing; says when it is done.</summary>
-    private sealed class CountingStore : IOriginalStore
-    {
-        public long Read { get; private set; }
-
-        public bool Completed { get; private set; }
-
-        public async Task<StoredOriginal> PutAsync(TenantId tenant, Stream content, CancellationToken cancellationToken)
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[81920];
-            int n;
-            while ((n = await content.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-                Read += n;
-            }
-
-            Completed = true;
-            return new StoredOriginal(Convert.ToHexStringLower(hash.GetHashAndReset()), Read);
-        }
-
-        public Task<Stream> OpenAsync(TenantId tenant, string sha256, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("Ingestion must not read the original back.");
-
-        public Task<bool> ExistsAsync(TenantId tenant, string sha256, CancellationToken cancellationToken) => Task.FromResult(false);
-    }
-
     /// <summary>The DICOM parser, noting whether the store had finished when parsing began.</summary>
-    private sealed class ObservingParser(IStudyDocumentParser inner, CountingStore store) : IStudyDocumentParser
+    private sealed class ObservingParser(IStudyDocumentParser inner, DiscardingOriginalStore store) : IStudyDocumentParser
     {
         public int Calls { get; private set; }
 
