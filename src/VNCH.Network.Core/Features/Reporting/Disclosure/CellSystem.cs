@@ -78,7 +78,7 @@ internal sealed class CellSystem(int threshold)
     public Dictionary<ReportCell, CellValue> Suppress()
     {
         var vectors = Vectors();
-        var suppression = new GaussianSuppression();
+        var suppression = new GaussianSuppression(inner.Count);
         var known = new List<SparseVector>();
         var protectedColumns = new List<int>();
         var status = new Dictionary<ReportCell, CellValue>();

@@ -8,34 +8,45 @@ namespace VNCH.Network.Core.Features.Reporting.Disclosure;
 /// cell in the span of the published ones.
 /// </summary>
 /// <remarks>
-/// The published cells are kept as a reduced echelon basis (each pivot index appears in one basis vector only).
-/// Publishing c exposes a protected p exactly when p ≡ β·c modulo the span W of what is published. Rather than
-/// keeping every protected cell reduced (thousands of vectors re-reduced per pivot, the cost of the first version),
-/// two linear functionals f1, f2 that vanish on W are kept (pseudo-random on the free indices, fixed on the pivots);
-/// a cell's class modulo W leaves the fingerprint (f1, f2) up to scale. Equal classes always give equal
-/// fingerprints, so no exposure is missed; unequal classes collide with probability about 2^-31 per pair, and a
-/// collision only withholds one more cell. When a pivot is added, f1 and f2 change at the pivot and at the pivots of
-/// basis vectors that used that index, so only protected cells with entries there are updated. The exact
-/// <see cref="LinearDisclosureAuditor"/> checks the result independently.
+/// The published cells are kept as a reduced echelon basis (each pivot index appears in one basis vector only), so
+/// reducing a vector is one pass over its pivot entries (ADR 0083). Publishing c exposes a protected p exactly when
+/// p ≡ β·c modulo the span W of what is published. Two linear functionals f1, f2 that vanish on W are kept
+/// (pseudo-random on the free indices, fixed on the pivots); a class modulo W leaves the fingerprint (f1, f2) up to
+/// scale, and c is withheld when its fingerprint is parallel to a protected cell's (f1(p)·f2(c) = f2(p)·f1(c)):
+/// equal classes always give parallel fingerprints, so no exposure is missed; unequal classes collide with
+/// probability about 2^-31 per pair, and a collision only withholds one more cell. Identical protected vectors
+/// (the many cells that count the same one or two studies) are held once. When a pivot is added, f1 and f2 change
+/// at the pivot and at the pivots of basis vectors that used that index, so only protected cells with entries there
+/// are updated. The exact <see cref="LinearDisclosureAuditor"/> checks the result independently.
 /// </remarks>
 public sealed class GaussianSuppression
 {
     private const int Functionals = 2;
 
-    private readonly Dictionary<int, SparseVector> basis = [];
+    // The reduced echelon basis: one dense row per pivot (its lead), zero on every other pivot; the free indices ascending.
+    private readonly Dictionary<int, long[]> rows = [];
+    private readonly List<int> leads = [];
+    private readonly List<int> free = [];
+    private int dimension;
 
-    // f_k on pivot indices (free indices use Free(k, index)).
-    private readonly Dictionary<int, long>[] onPivots = [[], []];
+    // f_k on every index (free indices keep Free(k, index); pivots are solved so that f_k vanishes on the basis).
+    private readonly long[][] functionals = [[], []];
 
-    // The protected cells as given (never reduced), their current f values, and by index which of them use it.
-    private readonly List<SparseVector> protectedCells = [];
-    private readonly List<long[]> values = [];
-    private readonly Dictionary<int, List<int>> protectedByIndex = [];
+    // The distinct protected cells (never reduced), their current f values, and by index which of them use it (with the entry).
+    private readonly Dictionary<SparseVector, int> protectedIds = [];
+    private readonly List<long> first = [];
+    private readonly List<long> second = [];
+    private readonly Dictionary<int, List<(int Id, long Value)>> protectedByIndex = [];
 
-    // Fingerprints (scaled so the first nonzero is 1) of protected cells not in W, with multiplicities.
-    private readonly Dictionary<(long, long), int> fingerprints = [];
+    private long[] scratch = [];
 
-    public int Rank => basis.Count;
+    /// <param name="dimension">The number of inner cells, when known (the space grows with the largest index seen).</param>
+    public GaussianSuppression(int dimension = 0) => Grow(dimension);
+
+    public int Rank => rows.Count;
+
+    /// <summary>Distinct protected vectors held (identical cells share one).</summary>
+    public int ProtectedCount => first.Count;
 
     /// <summary>Columns known to the reader already (e.g. published in an earlier snapshot): always in the span.</summary>
     public void AddKnown(SparseVector column)
@@ -50,29 +61,28 @@ public sealed class GaussianSuppression
     /// <summary>A cell that must not become derivable (primary, or a sensitive difference). False when it already is.</summary>
     public bool Protect(SparseVector vector)
     {
+        if (protectedIds.ContainsKey(vector))
+        {
+            return true; // held already: an identical cell stays exactly as protected
+        }
+
         if (Reduce(vector).IsZero)
         {
             return false;
         }
 
-        var id = protectedCells.Count;
-        protectedCells.Add(vector);
-        var f = new long[Functionals];
-        for (var k = 0; k < Functionals; k++)
+        var id = first.Count;
+        protectedIds[vector] = id;
+        first.Add(Apply(0, vector));
+        second.Add(Apply(1, vector));
+        for (var i = 0; i < vector.Indices.Length; i++)
         {
-            f[k] = Apply(k, vector);
-        }
-
-        values.Add(f);
-        Count(f, +1);
-        foreach (var index in vector.Indices)
-        {
-            if (!protectedByIndex.TryGetValue(index, out var list))
+            if (!protectedByIndex.TryGetValue(vector.Indices[i], out var list))
             {
-                protectedByIndex[index] = list = [];
+                protectedByIndex[vector.Indices[i]] = list = [];
             }
 
-            list.Add(id);
+            list.Add((id, vector.Values[i]));
         }
 
         return true;
@@ -87,13 +97,9 @@ public sealed class GaussianSuppression
             return true; // already determined by what is published: publishing it tells nothing new
         }
 
-        var f = new long[Functionals];
-        for (var k = 0; k < Functionals; k++)
-        {
-            f[k] = Apply(k, residual);
-        }
-
-        if (Fingerprint(f) is not { } print || fingerprints.ContainsKey(print))
+        var f1 = Apply(0, residual);
+        var f2 = Apply(1, residual);
+        if ((f1 == 0 && f2 == 0) || Collides(f1, f2))
         {
             Protect(vector); // it equals a protected cell up to published ones: withheld, and protected in turn
             return false;
@@ -101,6 +107,21 @@ public sealed class GaussianSuppression
 
         AddToBasis(residual.Normalized());
         return true;
+    }
+
+    /// <summary>Whether a protected cell's fingerprint is parallel to (f1, f2); cells already in W are the audit's to report.</summary>
+    private bool Collides(long f1, long f2)
+    {
+        for (var id = 0; id < first.Count; id++)
+        {
+            var (p1, p2) = (first[id], second[id]);
+            if ((p1 != 0 || p2 != 0) && SparseVector.MulMod(p1, f2) == SparseVector.MulMod(p2, f1))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void AddToBasis(SparseVector pivot)
@@ -114,93 +135,97 @@ public sealed class GaussianSuppression
 
         // Keep the basis reduced: no other basis vector may use the new pivot index. Those that did change the
         // functionals at their own pivots: f_new = f_old - f_old(pivot) * d, d = e_lead - sum b_i[lead] e_{lead_i}.
+        // The pivot is zero on every existing pivot, so subtracting it touches only its own (free) entries, in place.
         var changes = new List<(int Index, long Factor)> { (lead, 1) };
-        foreach (var (otherLead, other) in basis.ToList())
+        foreach (var otherLead in leads)
         {
-            var coefficient = other[lead];
+            var row = rows[otherLead];
+            var coefficient = row[lead];
             if (coefficient != 0)
             {
-                basis[otherLead] = other.Subtract(coefficient, pivot);
-                changes.Add((otherLead, SparseVector.Mod(-coefficient)));
+                var factor = SparseVector.Mod(-coefficient);
+                for (var i = 0; i < pivot.Indices.Length; i++)
+                {
+                    var index = pivot.Indices[i];
+                    row[index] = (row[index] + SparseVector.MulMod(factor, pivot.Values[i])) % SparseVector.Prime;
+                }
+
+                changes.Add((otherLead, factor));
             }
         }
 
-        basis[lead] = pivot;
-        for (var k = 0; k < Functionals; k++)
+        var dense = new long[dimension];
+        for (var i = 0; i < pivot.Indices.Length; i++)
         {
-            onPivots[k][lead] = Free(k, lead);
+            dense[pivot.Indices[i]] = pivot.Values[i];
         }
 
-        var touched = new HashSet<int>();
-        foreach (var (index, _) in changes)
-        {
-            if (protectedByIndex.TryGetValue(index, out var list))
-            {
-                touched.UnionWith(list);
-            }
-        }
-
-        foreach (var id in touched)
-        {
-            Count(values[id], -1);
-        }
+        rows[lead] = dense;
+        leads.Add(lead);
+        free.RemoveAt(free.BinarySearch(lead));
 
         foreach (var (index, factor) in changes)
         {
-            for (var k = 0; k < Functionals; k++)
+            var delta1 = SparseVector.Mod(-SparseVector.MulMod(alpha[0], factor));
+            var delta2 = SparseVector.Mod(-SparseVector.MulMod(alpha[1], factor));
+            functionals[0][index] = (functionals[0][index] + delta1) % SparseVector.Prime;
+            functionals[1][index] = (functionals[1][index] + delta2) % SparseVector.Prime;
+            if (protectedByIndex.TryGetValue(index, out var list))
             {
-                var delta = SparseVector.Mod(-(alpha[k] * factor % SparseVector.Prime));
-                onPivots[k][index] = SparseVector.Mod(onPivots[k][index] + delta);
-                if (protectedByIndex.TryGetValue(index, out var list))
+                foreach (var (id, value) in list)
                 {
-                    foreach (var id in list)
-                    {
-                        values[id][k] = SparseVector.Mod(values[id][k] + (delta * protectedCells[id][index] % SparseVector.Prime));
-                    }
+                    first[id] = (first[id] + SparseVector.MulMod(delta1, value)) % SparseVector.Prime;
+                    second[id] = (second[id] + SparseVector.MulMod(delta2, value)) % SparseVector.Prime;
                 }
             }
         }
-
-        foreach (var id in touched)
-        {
-            Count(values[id], +1);
-        }
     }
-
-    private void Count(long[] f, int change)
-    {
-        if (Fingerprint(f) is not { } print)
-        {
-            return; // in W (derivable): the exact audit reports it
-        }
-
-        var count = fingerprints.GetValueOrDefault(print) + change;
-        if (count == 0)
-        {
-            fingerprints.Remove(print);
-        }
-        else
-        {
-            fingerprints[print] = count;
-        }
-    }
-
-    private static (long, long)? Fingerprint(long[] f) =>
-        f[0] != 0 ? (1, f[1] * SparseVector.Inverse(f[0]) % SparseVector.Prime)
-        : f[1] != 0 ? (0, 1)
-        : null;
 
     private long Apply(int k, SparseVector vector)
     {
+        Grow(vector.Lead + 1);
+        var f = functionals[k];
         long sum = 0;
         for (var i = 0; i < vector.Indices.Length; i++)
         {
-            var index = vector.Indices[i];
-            var f = onPivots[k].TryGetValue(index, out var fixedValue) ? fixedValue : Free(k, index);
-            sum = (sum + (f * vector.Values[i] % SparseVector.Prime)) % SparseVector.Prime;
+            sum = (sum + SparseVector.MulMod(f[vector.Indices[i]], vector.Values[i])) % SparseVector.Prime;
         }
 
         return sum;
+    }
+
+    /// <summary>Widens the space to <paramref name="size"/> indices: new indices are free.</summary>
+    private void Grow(int size)
+    {
+        if (size <= dimension)
+        {
+            return;
+        }
+
+        size = Math.Max(size, dimension * 2);
+        foreach (var lead in leads)
+        {
+            var row = rows[lead];
+            Array.Resize(ref row, size);
+            rows[lead] = row;
+        }
+
+        for (var k = 0; k < Functionals; k++)
+        {
+            Array.Resize(ref functionals[k], size);
+            for (var index = dimension; index < size; index++)
+            {
+                functionals[k][index] = Free(k, index);
+            }
+        }
+
+        for (var index = dimension; index < size; index++)
+        {
+            free.Add(index);
+        }
+
+        Array.Resize(ref scratch, size);
+        dimension = size;
     }
 
     /// <summary>A fixed pseudo-random value per (functional, index) in [1, p): deterministic, so snapshots are reproducible.</summary>
@@ -213,24 +238,67 @@ public sealed class GaussianSuppression
         return (long)(z % (SparseVector.Prime - 1)) + 1;
     }
 
-    /// <summary>Eliminates every pivot index, from the top down (each step only changes lower indices).</summary>
+    /// <summary>
+    /// Eliminates every pivot index. The basis is reduced (a row is zero on every other pivot), so one pass over the
+    /// vector's own pivot entries leaves a residual on free indices only; it is accumulated densely over them.
+    /// </summary>
     private SparseVector Reduce(SparseVector vector)
     {
-        var position = vector.Indices.Length - 1;
-        while (position >= 0)
+        if (vector.IsZero || rows.Count == 0)
         {
-            var index = vector.Indices[position];
-            if (basis.TryGetValue(index, out var pivot))
-            {
-                vector = vector.Subtract(vector.Values[position], pivot); // pivot's value at its lead is 1
-                position = Array.BinarySearch(vector.Indices, index);
-                position = (position < 0 ? ~position : position) - 1;
-                continue;
-            }
-
-            position--;
+            return vector;
         }
 
-        return vector;
+        Grow(vector.Lead + 1);
+        for (var i = 0; i < vector.Indices.Length; i++)
+        {
+            scratch[vector.Indices[i]] = vector.Values[i];
+        }
+
+        var pivots = 0;
+        for (var i = 0; i < vector.Indices.Length; i++)
+        {
+            if (rows.TryGetValue(vector.Indices[i], out var row))
+            {
+                pivots++;
+                var factor = SparseVector.Mod(-vector.Values[i]);
+                foreach (var index in free)
+                {
+                    if (row[index] != 0)
+                    {
+                        scratch[index] = (scratch[index] + SparseVector.MulMod(factor, row[index])) % SparseVector.Prime;
+                    }
+                }
+            }
+        }
+
+        if (pivots == 0)
+        {
+            foreach (var index in vector.Indices)
+            {
+                scratch[index] = 0;
+            }
+
+            return vector; // no pivot entry: already reduced
+        }
+
+        var indices = new List<int>();
+        var values = new List<long>();
+        foreach (var index in free)
+        {
+            if (scratch[index] != 0)
+            {
+                indices.Add(index);
+                values.Add(scratch[index]);
+                scratch[index] = 0;
+            }
+        }
+
+        for (var i = 0; i < vector.Indices.Length; i++)
+        {
+            scratch[vector.Indices[i]] = 0; // its pivot entries cancelled (rows are 1 at their lead)
+        }
+
+        return SparseVector.FromSorted([.. indices], [.. values]);
     }
 }

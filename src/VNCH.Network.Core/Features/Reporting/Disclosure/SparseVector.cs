@@ -36,6 +36,9 @@ public sealed class SparseVector
         return new SparseVector(ordered.Select(e => e.Key).ToArray(), ordered.Select(e => e.Value).ToArray());
     }
 
+    /// <summary>Indices already ascending and values already reduced and nonzero (elimination results).</summary>
+    internal static SparseVector FromSorted(int[] indices, long[] values) => new(indices, values);
+
     public long this[int index]
     {
         get
@@ -115,6 +118,15 @@ public sealed class SparseVector
     {
         var r = value % Prime;
         return r < 0 ? r + Prime : r;
+    }
+
+    /// <summary>a·b mod p for a, b in [0, p): the product fits in 62 bits and folds twice (p = 2^31 - 1).</summary>
+    public static long MulMod(long a, long b)
+    {
+        var x = (ulong)a * (ulong)b;
+        x = (x & Prime) + (x >> 31);
+        x = (x & Prime) + (x >> 31);
+        return (long)(x >= Prime ? x - Prime : x);
     }
 
     public static long Inverse(long value)
