@@ -48,6 +48,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<IConfiguration>(configuration); // the reporting options bind from it
         services.AddVnchAzure(configuration);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         await Services.GetRequiredService<AzureResourceInitializer>().EnsureCreatedAsync(CancellationToken.None);

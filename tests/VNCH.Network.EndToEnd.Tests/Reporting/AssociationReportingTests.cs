@@ -238,7 +238,7 @@ public sealed class AssociationReportingTests(AssociationNetwork network) : ICla
     public async Task A_format_that_is_not_served_is_a_406_problem_and_never_another_body()
     {
         using var analyst = network.Client(network.TokenAnalyst);
-        foreach (var (url, accept) in new[] { (ByProvince, "image/png"), (ByProvince + "&format=xlsx", null), ("/api/v1/reports/series?indicator=audiometry/result&category=mild", "application/adx+xml") })
+        foreach (var (url, accept) in new[] { (ByProvince, "image/png"), (ByProvince + "&format=xlsx", null), ("/api/v1/reports/series?indicator=audiometry/result&category=mild", "application/pdf") })
         {
             var (response, body) = await GetAsync(analyst, url, accept);
             Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
