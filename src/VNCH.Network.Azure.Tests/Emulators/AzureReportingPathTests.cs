@@ -32,21 +32,11 @@ public sealed class AzureReportingPathTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (storage, cosmos) = EmulatorEndpoints.Get();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Vnch:Azure:StorageConnectionString"] = storage,
-            ["Vnch:Azure:CosmosConnectionString"] = cosmos,
-            ["Vnch:Azure:CosmosDatabase"] = runId,
-            ["Vnch:Azure:CosmosPartitioning"] = nameof(CosmosPartitioning.TenantOnly),
-            ["Vnch:Azure:CreateMissingResources"] = "true",
-            ["Vnch:Azure:OriginalsContainer"] = $"{runId}-originals",
-            ["Vnch:Azure:AnalyseQueue"] = $"{runId}-analyse",
-            ["Vnch:Azure:ServiceBusNamespace"] = "sb-emulator-tests.servicebus.windows.net",
-            ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
-            ["AzureAd:TenantId"] = Directory,
-            ["AzureAd:ClientId"] = "0b3f9a52-6c1d-4e8f-a7b2-5d9e1c3f4a60",
-        }).Build();
+        var settings = EmulatorFixture.Settings(runId);
+        settings["AzureAd:Instance"] = "https://login.microsoftonline.com/";
+        settings["AzureAd:TenantId"] = Directory;
+        settings["AzureAd:ClientId"] = "0b3f9a52-6c1d-4e8f-a7b2-5d9e1c3f4a60";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddVnchFunctionsApp(configuration).BuildServiceProvider();
         await services.GetRequiredService<AzureResourceInitializer>().EnsureCreatedAsync(CancellationToken.None);
 
@@ -88,6 +78,15 @@ public sealed class AzureReportingPathTests : IAsyncLifetime
         var expected = BruteForceByYearAndProvince();
         Assert.All(published, r => Assert.Equal(expected[((string)r["period"]!, (string)r["province"]!)], (int)r["studies"]!));
         Assert.Equal(expected.Keys.Order(), rows.Select(r => ((string)r["period"]!, (string)r["province"]!)).Order());
+
+        // The series trigger serves the exchange formats too: ADX (schema-valid) and a FHIR MeasureReport (Firely).
+        const string Series = "?indicator=pediatric-cxr-pneumonia/result&category=pneumonia&grain=year";
+        var adx = await GetAsync(HttpApiFunctions.SeriesReport, Principal(network.Association), Series + "&format=adx");
+        Assert.Equal(StatusCodes.Status200OK, adx.Response.StatusCode);
+        Assert.Empty(AdxSchema.Errors(Text(adx)));
+        var fhir = await GetAsync(HttpApiFunctions.SeriesReport, Principal(network.Association), Series + "&format=fhir");
+        Assert.Equal(StatusCodes.Status200OK, fhir.Response.StatusCode);
+        Assert.Empty(VNCH.Network.Contracts.Fhir.R4Validation.Errors(Text(fhir)));
     }
 
     [Fact]
@@ -155,5 +154,7 @@ public sealed class AzureReportingPathTests : IAsyncLifetime
         return http;
     }
 
-    private static JsonObject Body(HttpContext http) => JsonNode.Parse(((MemoryStream)http.Response.Body).ToArray())!.AsObject();
+    private static JsonObject Body(HttpContext http) => JsonNode.Parse(Text(http))!.AsObject();
+
+    private static string Text(HttpContext http) => System.Text.Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray());
 }
