@@ -40,8 +40,10 @@ var containers = [
     ]
     excludedPaths: [ { path: '/attributes/?' }, { path: '/instanceUids/*' }, { path: '/seriesUids/*' } ]
   }
-  // De-identified reporting projection (age band, modality, finding, period): no identifiers, partitioned by period.
-  { name: 'reporting', paths: [ '/period' ], compositeIndexes: [], excludedPaths: [] }
+  // De-identified reporting cube (ADR 0085): study contributions over 16 fixed fact buckets (a national read is 16
+  // single-partition queries), the pseudonym key and the snapshots (gzip chunks under the 2 MB item limit) in buckets
+  // of their own. Queries filter on bucket, id, chunks and sequence only: the bodies are not indexed.
+  { name: 'reporting', paths: [ '/bucket' ], compositeIndexes: [], excludedPaths: [ { path: '/fact/*' }, { path: '/header/*' }, { path: '/data/?' }, { path: '/value/?' } ] }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

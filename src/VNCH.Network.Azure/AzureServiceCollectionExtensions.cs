@@ -13,6 +13,7 @@ using VNCH.Network.Azure.Storage;
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Records;
+using VNCH.Network.Core.Features.Reporting;
 using VNCH.Network.Core.Features.Results;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
@@ -47,6 +48,8 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<IEventPublisher>(sp => new ServiceBusEventPublisher(Clients(sp).ResultsSender));
         services.AddSingleton<Core.Features.DicomWeb.IDicomIndex>(sp =>
             new CosmosDicomIndex(Clients(sp).Container(CosmosContainers.Dicom), Keys(sp), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<Core.Features.Reporting.IReportingStore>(sp => new CosmosReportingStore(Clients(sp).Container(CosmosContainers.Reporting)));
+        services.AddVnchReporting(); // last: it wraps the study store above so final studies reach the cube
         return services;
     }
 

@@ -45,7 +45,7 @@ public static class ApiRoutes
         new("reports-network", "GET", "/api/v1/reports/network", Roles.ReportsRead, NetworkReportEndpoint.Handle,
             "De-identified network statistics: cells of one published table (table or finding, grain, from, to, groupBy, filters); JSON or text/csv; suppressed cells carry no numbers."),
         new("reports-series", "GET", "/api/v1/reports/series", Roles.ReportsRead, SeriesReportEndpoint.Handle,
-            "An indicator's rate per consecutive period and province (indicator, category, grain, from, to), with numerator and denominator."),
+            "An indicator's rate per consecutive period and province (indicator, category, grain, from, to), with numerator and denominator; JSON, text/csv, FHIR MeasureReport, ADX or dataValueSets."),
         new("audit-list", "GET", "/api/v1/audit", Roles.TenantsAdmin, ListAuditEndpoint.Handle,
             "The caller tenant's audit trail (who, action, resource, outcome, time, correlation id)."),
 

@@ -128,3 +128,18 @@ public sealed class CosmosConcurrentIngestionContract(EmulatorFixture emulators)
 
     protected override IStudyStore CreateStore() => store;
 }
+
+/// <summary>The reporting cube on a fresh <c>reporting</c> container; a "restart" is a second store over the same container.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class CosmosReportingStoreContract(EmulatorFixture emulators) : ReportingStoreContractTests, IAsyncLifetime
+{
+    private Container container = null!;
+
+    public async Task InitializeAsync() => container = await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Reporting);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override Core.Features.Reporting.IReportingStore CreateStore() => new CosmosReportingStore(container);
+
+    protected override Core.Features.Reporting.IReportingStore ReopenStore() => new CosmosReportingStore(container);
+}

@@ -27,10 +27,11 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    public async Task InitializeAsync()
+    /// <summary>The Azure settings of a run against the emulators: its own database, blob container and queues.</summary>
+    public static Dictionary<string, string?> Settings(string runId)
     {
         var (storage, cosmos) = EmulatorEndpoints.Get();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        return new()
         {
             ["Vnch:Azure:StorageConnectionString"] = storage,
             ["Vnch:Azure:CosmosConnectionString"] = cosmos,
@@ -42,12 +43,17 @@ public sealed class EmulatorFixture : IAsyncLifetime
             ["Vnch:Azure:AnalyseQueue"] = $"{runId}-analyse",
             // No Service Bus emulator exists: the publisher is tested with a fake sender (ServiceBusEventPublisherTests).
             ["Vnch:Azure:ServiceBusNamespace"] = "sb-emulator-tests.servicebus.windows.net",
-        }).Build();
+        };
+    }
 
+    public async Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(runId)).Build();
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<IConfiguration>(configuration); // the reporting options bind from it
         services.AddVnchAzure(configuration);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         await Services.GetRequiredService<AzureResourceInitializer>().EnsureCreatedAsync(CancellationToken.None);

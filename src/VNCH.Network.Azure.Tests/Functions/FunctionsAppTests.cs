@@ -103,13 +103,15 @@ public sealed class FunctionsAppTests
             .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetMethods().Any(m => m.IsDefined(typeof(FunctionAttribute), inherit: false)))
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .ToList();
-        Assert.Equal([typeof(AnalyseQueueFunctions), typeof(InboxEventFunction), typeof(RequeueStalledFunction)], triggers);
+        Assert.Equal([typeof(AnalyseQueueFunctions), typeof(InboxEventFunction), typeof(VNCH.Network.Functions.Reporting.ReportingCubeFunction), typeof(RequeueStalledFunction)], triggers);
         foreach (var trigger in triggers)
         {
             _ = ActivatorUtilities.CreateInstance(provider, trigger);
         }
 
-        Assert.IsType<Cosmos.CosmosStudyStore>(provider.GetRequiredService<IStudyStore>());
+        // The Cosmos study store, wrapped so final studies reach the Cosmos reporting cube (as the embedded host does).
+        Assert.IsType<Core.Features.Reporting.ReportingStudyStore>(provider.GetRequiredService<IStudyStore>());
+        Assert.IsType<Cosmos.CosmosReportingStore>(provider.GetRequiredService<Core.Features.Reporting.IReportingStore>());
         Assert.IsType<StorageQueueWorkQueue>(provider.GetRequiredService<IWorkQueue>());
         Assert.IsType<ServiceBus.ServiceBusEventPublisher>(provider.GetRequiredService<IEventPublisher>());
         Assert.IsType<Cosmos.CosmosTenantDirectory>(provider.GetRequiredService<ITenantDirectory>());

@@ -97,6 +97,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void A_nightly_timer_verifies_and_repairs_the_reporting_cube()
+    {
+        var timer = Trigger(Functions.Single(f => (string)f["name"]! == VNCH.Network.Functions.Reporting.ReportingCubeFunction.Name));
+        Assert.Equal("timerTrigger", (string)timer["type"]!);
+        Assert.Equal("0 30 19 * * *", (string)timer["schedule"]!); // 02:30 in Vietnam (UTC+7), once a day
+    }
+
+    [Fact]
     public void The_app_ships_the_repository_host_json()
     {
         Assert.Equal(File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "host.json")), File.ReadAllText(Path.Combine(OutputFolder(), "host.json")));

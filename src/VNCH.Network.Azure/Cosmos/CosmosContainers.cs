@@ -68,5 +68,12 @@ public static class CosmosContainers
         [("/seriesNumber", CompositePathSortOrder.Ascending), ("/seriesSortKey", CompositePathSortOrder.Ascending), ("/sortKey", CompositePathSortOrder.Ascending)],
     ]);
 
-    public static IReadOnlyList<CosmosContainerDefinition> All { get; } = [Studies, Instances, Records, Audit, Tenants, Dicom];
+    /// <summary>
+    /// The reporting cube (ADR 0085): study contributions over a fixed set of 16 fact buckets (a national read is 16
+    /// single-partition queries), the pseudonym key and the snapshots in buckets of their own. No tenant key: it holds
+    /// no tenant data, only keyed hashes and facility-level counts.
+    /// </summary>
+    public static CosmosContainerDefinition Reporting { get; } = new("reporting", ["/bucket"], []);
+
+    public static IReadOnlyList<CosmosContainerDefinition> All { get; } = [Studies, Instances, Records, Audit, Tenants, Dicom, Reporting];
 }

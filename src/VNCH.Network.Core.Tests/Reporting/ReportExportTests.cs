@@ -290,4 +290,69 @@ public sealed class ReportExportTests
 
         Assert.DoesNotMatch(new Regex(@"\bP\d{6}\b"), text);
     }
+
+    private async Task<(SeriesReport Series, SeriesExports Exports)> PneumoniaSeriesAsync()
+    {
+        var (queries, tenants) = await Shared.Value;
+        var caller = new Caller(network.Association.Id, "analyst", new HashSet<string> { Roles.ReportsRead }, "corr");
+        var (status, series) = await queries.SeriesAsync(caller, GeneratedNetwork.PneumoniaModel + "/result", "pneumonia", PeriodGrain.Year, null, null, CancellationToken.None);
+        Assert.Equal(ReportQueryStatus.Ok, status);
+        return (series!, new SeriesExports(new ReportExports(tenants, Mapping), tenants));
+    }
+
+    [Fact]
+    public async Task A_series_exports_to_adx_and_data_value_sets_as_the_published_numerators_and_denominators()
+    {
+        var (series, exports) = await PneumoniaSeriesAsync();
+
+        var adx = await exports.RenderAsync(series, MediaTypes.Adx, CancellationToken.None);
+        Assert.Equal(ReportExportStatus.Ok, adx.Status);
+        Assert.Empty(AdxSchema.Errors(adx.Content));
+
+        var dvs = await exports.RenderAsync(series, MediaTypes.Dhis2DataValueSets, CancellationToken.None);
+        Assert.Equal(ReportExportStatus.Ok, dvs.Status);
+        var studies = JsonSerializer.Deserialize<JsonElement>(dvs.Content).GetProperty("dataValues").EnumerateArray()
+            .Where(v => v.GetProperty("dataElement").GetString()!.StartsWith("VNCH_CXR_PNEUMONIA_STUDIES_", StringComparison.Ordinal))
+            .ToDictionary(v => (v.GetProperty("dataElement").GetString()!, v.GetProperty("orgUnit").GetString()!, v.GetProperty("period").GetString()!), v => v.GetProperty("value").GetString());
+        var expected = new Dictionary<(string, string, string), string?>();
+        foreach (var point in series.Points)
+        {
+            var orgUnit = Mapping.ProvinceOrgUnits[point.Province];
+            if (point.Numerator.Studies is { } numerator)
+            {
+                expected[("VNCH_CXR_PNEUMONIA_STUDIES_BY_CXR_RESULT", orgUnit, point.Period)] = numerator.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (point.Denominator.Studies is { } denominator)
+            {
+                expected[("VNCH_CXR_PNEUMONIA_STUDIES_TOTAL", orgUnit, point.Period)] = denominator.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.OrderBy(e => e.Key), studies.OrderBy(e => e.Key));
+    }
+
+    [Fact]
+    public async Task A_series_measure_report_is_valid_r4_with_numerator_denominator_and_rate_per_province()
+    {
+        var (series, exports) = await PneumoniaSeriesAsync();
+
+        var export = await exports.RenderAsync(series, MediaTypes.FhirJson, CancellationToken.None);
+
+        Assert.Equal(ReportExportStatus.Ok, export.Status);
+        Assert.Empty(R4Validation.Errors(export.Content));
+        var reports = FhirJson.Parse<Bundle>(export.Content).Entry.Select(e => (MeasureReport)e.Resource!).ToList();
+        Assert.Equal(series.Points.Select(p => p.Period).Distinct().Count(), reports.Count);
+        foreach (var point in series.Points)
+        {
+            var report = reports.Single(r => r.Period!.Start!.StartsWith(point.Period, StringComparison.Ordinal));
+            var stratum = Assert.Single(Assert.Single(report.Group).Stratifier).Stratum.Single(s => s.Value!.Coding[0].Code == point.Province);
+            Assert.Equal(point.Numerator.Studies, stratum.Population.SingleOrDefault(p => p.Code!.Coding[0].Code == "numerator")?.Count);
+            Assert.Equal(point.Denominator.Studies, stratum.Population.SingleOrDefault(p => p.Code!.Coding[0].Code == "denominator")?.Count);
+            Assert.Equal(point.Rate is { } rate ? decimal.Round((decimal)rate, 4) : (decimal?)null, stratum.MeasureScore?.Value);
+        }
+
+        Assert.Contains(series.Points, p => p.Rate is not null);
+    }
 }

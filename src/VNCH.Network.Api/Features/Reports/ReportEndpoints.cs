@@ -57,10 +57,12 @@ public static class NetworkReportEndpoint
     }
 
     /// <summary>FHIR MeasureReports, ADX or dataValueSets: published cells only, in the mapping's codes (docs/reporting.md).</summary>
-    private static async Task<IResult> ExportAsync(ApiRequestContext context, NetworkReport report, string format)
-    {
-        var export = await context.Service<ReportExports>().RenderAsync(report, format, context.Aborted);
-        return export.Status switch
+    private static async Task<IResult> ExportAsync(ApiRequestContext context, NetworkReport report, string format) =>
+        ExportResult(await context.Service<ReportExports>().RenderAsync(report, format, context.Aborted), format);
+
+    /// <summary>An export as the response: the document, or why there is none (both report routes).</summary>
+    internal static IResult ExportResult(ReportExport export, string format) =>
+        export.Status switch
         {
             ReportExportStatus.MappingIncomplete => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "export-mapping-incomplete", "The DHIS2 mapping cannot place these cells",
                 $"Nothing was exported; complete the mapping (docs/reporting.md) or choose another breakdown: {string.Join(" ", export.Missing.Take(20))}"),
@@ -68,7 +70,6 @@ public static class NetworkReportEndpoint
                 "Every cell of this selection is suppressed or zero, and an ADX message needs at least one value."),
             _ => Results.Text(export.Content, format, Encoding.UTF8),
         };
-    }
 
     private static object Json(NetworkReport report) => new
     {
@@ -155,6 +156,11 @@ public static class SeriesReportEndpoint
             }
 
             return Results.Text(csv.ToString(), MediaTypes.Csv, Encoding.UTF8);
+        }
+
+        if (format != MediaTypes.Json)
+        {
+            return NetworkReportEndpoint.ExportResult(await context.Service<SeriesExports>().RenderAsync(report!, format, context.Aborted), format);
         }
 
         return Results.Json(new

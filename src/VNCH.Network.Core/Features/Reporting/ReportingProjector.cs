@@ -58,10 +58,29 @@ public sealed class ReportingProjector(IReportingStore store, ITenantDirectory t
     }
 
     /// <summary>Compares the stored cube with the records: how many contributions are missing, stale or extra.</summary>
-    public async Task<CubeVerification> VerifyAsync(IStudyStore studies, CancellationToken cancellationToken)
+    public async Task<CubeVerification> VerifyAsync(IStudyStore studies, CancellationToken cancellationToken) =>
+        Compare(await ComputeFromRecordsAsync(studies, cancellationToken), await store.ListAsync(cancellationToken));
+
+    /// <summary>
+    /// The periodic check (the Azure timer): the incremental cube against the records, then a rebuild when they
+    /// differ. Returns what the incremental cube got wrong; a consistent cube is only read.
+    /// </summary>
+    public async Task<CubeVerification> VerifyAndRepairAsync(IStudyStore studies, CancellationToken cancellationToken)
     {
-        var expected = (await ComputeFromRecordsAsync(studies, cancellationToken)).ToDictionary(f => f.Key);
-        var stored = (await store.ListAsync(cancellationToken)).ToDictionary(f => f.Key);
+        var expected = await ComputeFromRecordsAsync(studies, cancellationToken);
+        var verification = Compare(expected, await store.ListAsync(cancellationToken));
+        if (!verification.Consistent)
+        {
+            await store.ReplaceAllAsync(expected, cancellationToken);
+        }
+
+        return verification;
+    }
+
+    private static CubeVerification Compare(IReadOnlyList<StudyFact> records, IReadOnlyList<StudyFact> cube)
+    {
+        var expected = records.ToDictionary(f => f.Key);
+        var stored = cube.ToDictionary(f => f.Key);
         return new CubeVerification(
             expected.Count,
             expected.Keys.Count(k => !stored.ContainsKey(k)),

@@ -27,6 +27,7 @@ public static class ReportingServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Exports.Dhis2ExportOptions>, Exports.Dhis2ExportOptionsValidation>();
         services.AddSingleton(sp => Exports.Dhis2Mapping.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Exports.Dhis2ExportOptions>>().Value));
         services.AddSingleton<Exports.ReportExports>();
+        services.AddSingleton<Exports.SeriesExports>();
         var studies = services.LastOrDefault(d => d.ServiceType == typeof(IStudyStore))
             ?? throw new InvalidOperationException("Register an IStudyStore adapter before AddVnchReporting.");
 

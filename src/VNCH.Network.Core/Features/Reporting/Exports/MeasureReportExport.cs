@@ -106,7 +106,7 @@ public static class MeasureReportExport
     }
 
     /// <summary>A stratum's value: the code in its system, and the report's own value as text (what the JSON and CSV show).</summary>
-    private static CodeableConcept Value(string dimension, ReportCell cell, IReadOnlyDictionary<string, Tenant> hospitals) => dimension switch
+    internal static CodeableConcept Value(string dimension, ReportCell cell, IReadOnlyDictionary<string, Tenant> hospitals) => dimension switch
     {
         "hospital" => hospitals.GetValueOrDefault(cell.Hospital)?.FacilityCode is { Length: > 0 } facility
             ? Concept(FacilitySystem, facility, cell.Hospital)
@@ -119,14 +119,14 @@ public static class MeasureReportExport
         _ => Concept(ValueSystemBase + dimension.ToLowerInvariant(), cell.Value(Enum.Parse<ReportDimension>(dimension, ignoreCase: true)), null),
     };
 
-    private static CodeableConcept Concept(string system, string code, string? text) =>
+    internal static CodeableConcept Concept(string system, string code, string? text) =>
         new() { Coding = [new Coding(system, code)], Text = text ?? code };
 
-    private static string Slug(string table) =>
+    internal static string Slug(string table) =>
         new string(table.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? char.ToLowerInvariant(c) : '-').ToArray());
 
     /// <summary>A stable id (UUID form) from the report's content, so the same snapshot and question give the same resources.</summary>
-    private static string NameBasedId(string name)
+    internal static string NameBasedId(string name)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5-style, name-based

@@ -19,7 +19,7 @@ public static class ReportFormats
     public static IReadOnlyList<string> Network { get; } = [MediaTypes.Json, MediaTypes.Csv, MediaTypes.FhirJson, MediaTypes.Adx, MediaTypes.Dhis2DataValueSets];
 
     /// <summary>What GET /api/v1/reports/series serves, the default first.</summary>
-    public static IReadOnlyList<string> Series { get; } = [MediaTypes.Json, MediaTypes.Csv];
+    public static IReadOnlyList<string> Series { get; } = [MediaTypes.Json, MediaTypes.Csv, MediaTypes.FhirJson, MediaTypes.Adx, MediaTypes.Dhis2DataValueSets];
 }
 
 public enum ReportExportStatus
