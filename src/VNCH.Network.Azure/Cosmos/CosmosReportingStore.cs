@@ -17,6 +17,7 @@ namespace VNCH.Network.Azure.Cosmos;
 /// <item><c>key</c>: the pseudonym key, created once by whichever instance gets there first.</item>
 /// <item><c>snapshots</c>: every snapshot header; <c>snapshot:&lt;id&gt;</c>: the newest snapshot's document,
 /// gzip-compressed and cut into chunks well below the 2 MB item limit.</item>
+/// <item><c>snapshot-claims</c>: one item per snapshot that has a successor, naming it (the chain's compare-and-set).</item>
 /// </list>
 /// Holds no identifier: every key in it is a keyed hash whose key never leaves this container.
 /// </summary>
@@ -31,6 +32,8 @@ public sealed class CosmosReportingStore(Container container) : IReportingStore
     private const string KeyBucket = "key";
     private const string KeyId = "pseudonym";
     private const string SnapshotsBucket = "snapshots";
+    private const string ClaimsBucket = "snapshot-claims";
+    private static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(30);
     private const int MaxWriteAttempts = 10;
     private readonly SemaphoreSlim keyGate = new(1, 1);
     private byte[]? key;
@@ -132,6 +135,7 @@ public sealed class CosmosReportingStore(Container container) : IReportingStore
     {
         // The document's chunks first, then the header that points at them: a reader never finds a header whose
         // chunks are not all there. Then the older documents go (their headers first, for the same reason).
+        await ClaimSuccessionAsync(snapshot.Header, cancellationToken);
         var chunks = snapshot.Document is null ? [] : Chunk(Compress(snapshot.Document));
         for (var i = 0; i < chunks.Count; i++)
         {
@@ -149,6 +153,56 @@ public sealed class CosmosReportingStore(Container container) : IReportingStore
                 await DeleteAsync((string)chunk["id"]!, DocumentBucket(header.Id), cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The compare-and-set on the snapshot chain: one claim item per predecessor, created if absent, so of two
+    /// instances following the same snapshot exactly one gets 201 and the other 409. A claim whose header never
+    /// appeared (its instance died between claim and header) is taken over once it is older than
+    /// <see cref="AbandonedClaimAge"/>, conditionally on its ETag, so a crash cannot stop publishing for good.
+    /// </summary>
+    private async Task ClaimSuccessionAsync(SnapshotHeader header, CancellationToken cancellationToken)
+    {
+        var claimId = "after:" + (header.PreviousId ?? "none");
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var claim = new JsonObject { ["id"] = claimId, ["bucket"] = ClaimsBucket, ["successor"] = header.Id };
+            using (var content = CosmosJson.ToStream(claim))
+            using (var response = await container.CreateItemStreamAsync(content, new PartitionKey(ClaimsBucket), cancellationToken: cancellationToken))
+            {
+                if (response.StatusCode != HttpStatusCode.Conflict)
+                {
+                    CosmosJson.EnsureSuccess(response);
+                    return;
+                }
+            }
+
+            var existing = (await ItemsAsync(ClaimsBucket, "c.id = @id", cancellationToken, ("@id", claimId))).SingleOrDefault();
+            if (existing is null)
+            {
+                continue;
+            }
+
+            var successor = (string)existing["successor"]!;
+            // _ts is the server's write time in seconds; without it the claim counts as fresh (never taken over).
+            var claimedAt = existing["_ts"] is { } ts ? DateTimeOffset.FromUnixTimeSeconds((long)ts) : DateTimeOffset.UtcNow;
+            var published = (await ItemsAsync(SnapshotsBucket, "c.id = @id", cancellationToken, ("@id", successor))).Count > 0;
+            if (successor == header.Id || published || DateTimeOffset.UtcNow - claimedAt < AbandonedClaimAge)
+            {
+                if (successor == header.Id)
+                {
+                    return; // our own claim from an earlier attempt of this same save
+                }
+
+                throw new SnapshotSupersededException(header.PreviousId ?? "none");
+            }
+
+            // Conditional on the claim read: if its instance wakes and another takes over, only one delete lands.
+            using var delete = await container.DeleteItemStreamAsync(claimId, new PartitionKey(ClaimsBucket),
+                new ItemRequestOptions { IfMatchEtag = (string?)existing["_etag"] }, cancellationToken);
+        }
+
+        throw new SnapshotSupersededException(header.PreviousId ?? "none");
     }
 
     public async Task<StoredSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken)

@@ -112,6 +112,17 @@ public sealed class SqliteReportingStore : IReportingStore
     public Task SaveSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
+            // The check and the insert share the writer's transaction, so two publishers cannot both follow one snapshot.
+            await using (var latest = connection.CreateCommand())
+            {
+                latest.Transaction = transaction;
+                latest.CommandText = "SELECT id FROM reporting_snapshots ORDER BY as_of DESC, id DESC LIMIT 1";
+                if (await latest.ExecuteScalarAsync(cancellationToken) as string != snapshot.Header.PreviousId)
+                {
+                    throw new SnapshotSupersededException(snapshot.Header.PreviousId ?? "none");
+                }
+            }
+
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """

@@ -94,4 +94,25 @@ public abstract class ReportingStoreContractTests
         Assert.Equal("s1", headers[0].PreviousId);
         Assert.Equal(T0, headers[1].AsOf);
     }
+
+    [Fact]
+    public async Task A_snapshot_that_does_not_follow_the_newest_is_refused_so_the_chain_never_forks()
+    {
+        var store = CreateStore();
+        await store.SaveSnapshotAsync(new StoredSnapshot(new SnapshotHeader("s1", T0, null, []), "{\"id\":\"s1\"}"), CancellationToken.None);
+        await store.SaveSnapshotAsync(new StoredSnapshot(new SnapshotHeader("s2", T0.AddHours(1), "s1", []), "{\"id\":\"s2\"}"), CancellationToken.None);
+
+        // A second instance that also followed s1, and one that never saw any snapshot.
+        await Assert.ThrowsAsync<SnapshotSupersededException>(() =>
+            store.SaveSnapshotAsync(new StoredSnapshot(new SnapshotHeader("s2-other", T0.AddHours(2), "s1", []), "{}"), CancellationToken.None));
+        await Assert.ThrowsAsync<SnapshotSupersededException>(() =>
+            ReopenStore().SaveSnapshotAsync(new StoredSnapshot(new SnapshotHeader("s1-other", T0.AddHours(2), null, []), "{}"), CancellationToken.None));
+
+        var latest = await ReopenStore().LatestSnapshotAsync(CancellationToken.None);
+        Assert.Equal("s2", latest!.Header.Id);
+        Assert.Equal("{\"id\":\"s2\"}", latest.Document);
+        Assert.Equal(["s2", "s1"], (await store.ListSnapshotsAsync(CancellationToken.None)).Select(h => h.Id));
+        await store.SaveSnapshotAsync(new StoredSnapshot(new SnapshotHeader("s3", T0.AddHours(3), "s2", []), "{\"id\":\"s3\"}"), CancellationToken.None);
+        Assert.Equal("s3", (await store.LatestSnapshotAsync(CancellationToken.None))!.Header.Id);
+    }
 }

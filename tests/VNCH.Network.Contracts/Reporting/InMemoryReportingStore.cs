@@ -48,6 +48,11 @@ public sealed class InMemoryReportingStore : IReportingStore
     {
         lock (gate)
         {
+            if (snapshots.OrderByDescending(s => s.Header.AsOf).FirstOrDefault()?.Header.Id != snapshot.Header.PreviousId)
+            {
+                throw new SnapshotSupersededException(snapshot.Header.PreviousId ?? "none");
+            }
+
             for (var i = 0; i < snapshots.Count; i++)
             {
                 snapshots[i] = snapshots[i] with { Document = null };

@@ -23,7 +23,10 @@ public interface IReportingStore
 
     /// <summary>
     /// Records a published snapshot. The newest one keeps its <see cref="StoredSnapshot.Document"/> (it is the next
-    /// snapshot's "previous": what readers already know); older ones keep their header only.
+    /// snapshot's "previous": what readers already know); older ones keep their header only. A compare-and-set on the
+    /// chain: throws <see cref="SnapshotSupersededException"/> when the newest stored snapshot is not the new one's
+    /// <see cref="SnapshotHeader.PreviousId"/> (another instance published first), so the chain never forks and every
+    /// snapshot is protected against the one readers saw before it.
     /// </summary>
     Task SaveSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken);
 
@@ -39,3 +42,6 @@ public sealed record SnapshotHeader(string Id, DateTimeOffset AsOf, string? Prev
 
 /// <param name="Document">The serialized snapshot (<see cref="ReportSnapshotDocument"/>); null for older snapshots.</param>
 public sealed record StoredSnapshot(SnapshotHeader Header, string? Document);
+
+/// <summary>Another instance published a successor of the same snapshot first; read the latest and build on it.</summary>
+public sealed class SnapshotSupersededException(string previousId) : Exception($"A snapshot following '{previousId}' was already published.");

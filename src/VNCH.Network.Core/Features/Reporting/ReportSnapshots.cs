@@ -46,20 +46,46 @@ public sealed class ReportSnapshots(IReportingStore store, IOptions<DisclosureOp
         }
     }
 
-    /// <summary>Cuts a new snapshot now (unless the cube is unchanged). Throws <see cref="DisclosureAuditException"/> when the audit refuses it.</summary>
+    /// <summary>
+    /// Cuts a new snapshot now (unless the cube is unchanged). Throws <see cref="DisclosureAuditException"/> when the
+    /// audit refuses it. The predecessor is always the newest stored snapshot, not this instance's own: with several
+    /// instances (Functions scale-out) each one follows the others' snapshots, and when two cut at once the store's
+    /// compare-and-set keeps one and the other serves the winner, so readers never see two successors of one snapshot.
+    /// </summary>
     public async Task<ReportSnapshot> PublishAsync(CancellationToken cancellationToken)
     {
+        var previous = await LatestStoredAsync(cancellationToken);
         var facts = await store.ListAsync(cancellationToken);
-        var previous = current ??= await store.LatestSnapshotAsync(cancellationToken) is { Document: { } document } ? ReportSnapshotDocument.FromDocument(document) : null;
         if (previous is not null && Unchanged(previous.Facts, facts))
         {
-            return previous;
+            return current = previous;
         }
 
         var next = ReportSnapshotBuilder.Build(facts, previous, rules.Value, time.GetUtcNow());
-        await store.SaveSnapshotAsync(ReportSnapshotDocument.ToStored(next), cancellationToken);
-        current = next;
-        return next;
+        try
+        {
+            await store.SaveSnapshotAsync(ReportSnapshotDocument.ToStored(next), cancellationToken);
+        }
+        catch (SnapshotSupersededException)
+        {
+            return current = await LatestStoredAsync(cancellationToken) ?? throw new InvalidOperationException("The reporting store refused a snapshot but holds none.");
+        }
+
+        return current = next;
+    }
+
+    private async Task<ReportSnapshot?> LatestStoredAsync(CancellationToken cancellationToken)
+    {
+        var stored = await store.LatestSnapshotAsync(cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        // The same snapshot as the one held: keep the parsed copy instead of parsing the document again.
+        return current?.Id == stored.Header.Id ? current
+            : stored.Document is { } document ? ReportSnapshotDocument.FromDocument(document)
+            : throw new InvalidDataException($"The newest snapshot {stored.Header.Id} has no document.");
     }
 
     private static bool Unchanged(IReadOnlyList<StudyFact> before, IReadOnlyList<StudyFact> now)
