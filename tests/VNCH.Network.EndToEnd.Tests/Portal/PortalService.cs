@@ -49,7 +49,8 @@ public sealed class PortalService : IAsyncLifetime
         foreach (var (id, name, extra) in new[]
                  {
                      (TenantA, "Bệnh viện Nhi Trung ương", new[] { "--province", "Hà Nội" }),
-                     (TenantB, "Bệnh viện Nhi Đồng 1", new[] { "--province", "Hồ Chí Minh" }),
+                     // The province as officially named, the name the DHIS2 mapping knows (its one spelling of each province).
+                     (TenantB, "Bệnh viện Nhi Đồng 1", new[] { "--province", "Thành phố Hồ Chí Minh" }),
                      (Association, "Hội Nhi khoa Việt Nam", new[] { "--kind", "association" }),
                  })
         {
@@ -86,10 +87,13 @@ public sealed class PortalService : IAsyncLifetime
         return client;
     }
 
-    /// <summary>A new browser profile in <paramref name="locale"/>, signed in with <paramref name="token"/> through the sign-in page.</summary>
-    public async Task<IPage> SignedInPageAsync(string token, string locale = "en-GB")
+    /// <summary>
+    /// A new browser profile in <paramref name="locale"/>, signed in with <paramref name="token"/> through the sign-in
+    /// page of this service's server or of <paramref name="server"/> (another fixture's).
+    /// </summary>
+    public async Task<IPage> SignedInPageAsync(string token, string locale = "en-GB", Uri? server = null)
     {
-        var page = await Browser.NewPageAsync(Server.BaseAddress, locale);
+        var page = await Browser.NewPageAsync(server ?? Server.BaseAddress, locale);
         await page.GotoAsync("/portal/");
         await page.FillAsync("#token", token);
         await page.ClickAsync("form.signin button[type=submit]");

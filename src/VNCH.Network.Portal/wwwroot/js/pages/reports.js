@@ -1,15 +1,24 @@
 import { h, clear, saveBlob } from '../dom.js';
 import { t, formatNumber, formatDateTime } from '../i18n.js';
-import { getJson, request } from '../api.js';
+import { getJson, request, ApiError } from '../api.js';
 import { barChart, lineChart, legendNote } from '../views/charts.js';
 
 const GRAINS = ['week', 'month', 'quarter', 'year'];
 const INDICATORS = ['pediatric-cxr-pneumonia/result', 'ecg-intervals/result', 'audiometry/result'];
 const AGE_BANDS = ['0-27d', '28d-23m', '2-11y', '12-15y', '16-17y', '18y+', 'unknown'];
 
+/** The API's representations of a table (docs/reporting.md, Formats): the media type asked for and the file's ending. */
+const DOWNLOADS = [
+  { id: 'csv', accept: 'text/csv', extension: 'csv' },
+  { id: 'adx', accept: 'application/adx+xml', extension: 'adx.xml' },
+  { id: 'dhis2', accept: 'application/vnd.dhis2.datavaluesets+json', extension: 'dhis2.json' },
+  { id: 'fhir', accept: 'application/fhir+json', extension: 'fhir.json' },
+];
+
 /**
  * The association's view of the network report (docs/reporting.md): a trend per period and kind, bars per age band
- * and province, findings per indicator; every chart with its table, suppressed cells shown as such, CSV per table.
+ * and province, findings per indicator; every chart with its table, suppressed cells shown as such, and each table
+ * downloadable as CSV, DHIS2 ADX, DHIS2 dataValueSets and FHIR MeasureReport from the API with the same filters.
  */
 export async function reportsPage(container, { query }) {
   const grain = GRAINS.includes(query.get('grain')) ? query.get('grain') : 'week';
@@ -46,7 +55,7 @@ export async function reportsPage(container, { query }) {
   const periods = [...new Set(trendRows.map(r => r.period))].sort();
   const kinds = [...new Set(trendRows.map(r => r.kind))].filter(k => k !== '*').sort();
   const trendTitle = t('reports.trend', { grain: t(`reports.${grain}`) });
-  container.append(section('trend', trendTitle, trendQuery,
+  container.append(section('trend', trendTitle, trendQuery, [grain, from, to].filter(Boolean).join('_'),
     periods.length ? lineChart(periods, kinds.map(kind => ({ name: t(`kind.${kind}`), points: trendRows.filter(r => r.kind === kind).map(cell) })), trendTitle) : null,
     table(trendRows, [['reports.period', r => r.period], ['reports.kind', r => t(`kind.${r.kind}`)]])));
 
@@ -110,7 +119,7 @@ async function bars(container, id, query, period, select, label, titleKey, colum
   const { data } = await getJson(`/api/v1/reports/network?${query}`);
   const rows = select(data.rows.filter(r => r.period === period && r.hospital === '*'));
   const title = t(titleKey, { period });
-  container.append(section(id, title, query,
+  container.append(section(id, title, query, period,
     rows.length ? barChart(rows.map(r => ({ label: label(r) === '*' ? t('reports.total') : label(r), value: r.status === 'published' ? r.studies : null, status: r.status })), title) : null,
     table(rows, [[columnKey, label]])));
 }
@@ -124,25 +133,54 @@ async function findings(container, indicator, query, period) {
   }
   const rows = data.rows.filter(r => r.period === period && r.province === '*' && r.hospital === '*' && r.ageBand === '*');
   const title = t('reports.findings', { indicator, period });
-  container.append(section(`finding-${indicator.replace(/\W+/g, '-')}`, title, query,
+  container.append(section(`finding-${indicator.replace(/\W+/g, '-')}`, title, query, period,
     rows.length ? barChart(rows.map(r => ({ label: r.category === '*' ? t('reports.total') : r.category, value: r.status === 'published' ? r.studies : null, status: r.status })), title) : null,
     table(rows, [['reports.category', r => (r.category === '*' ? t('reports.total') : r.category)]])));
 }
 
-function section(id, title, query, chart, tableElement) {
-  const download = h('button.secondary', {
+function section(id, title, query, fileLabel, chart, tableElement) {
+  const error = h(`p.error#download-error-${id}`, { role: 'alert', hidden: true });
+  const buttons = DOWNLOADS.map(format => h('button.secondary', {
     type: 'button',
-    id: `csv-${id}`,
-    onclick: async () => {
-      const response = await request(`/api/v1/reports/network?${query}`, { accept: 'text/csv' });
-      saveBlob(await response.blob(), `vnch-${id}.csv`);
-    },
-  }, t('common.downloadCsv'));
+    id: `${format.id}-${id}`,
+    onclick: e => download(e.currentTarget, `/api/v1/reports/network?${query}`, format, `vnch-${id}-${fileLabel}.${format.extension}`, error),
+  }, t(`reports.download.${format.id}`)));
   return h(`section.card.report#report-${id}`, { 'aria-labelledby': `report-${id}-title` },
     h('h2', { id: `report-${id}-title`, text: title }),
     chart ?? h('p', { text: t('reports.noData') }),
     tableElement,
-    h('div.actions', {}, download));
+    h('div.actions.downloads', { role: 'group', 'aria-labelledby': `downloads-${id} report-${id}-title` },
+      h('span.downloads-label', { id: `downloads-${id}`, text: t('reports.download') }), buttons),
+    error);
+}
+
+/**
+ * Fetches one representation with the session's token (never in a URL) and saves it from a blob: URL; what the API
+ * refuses (problem+json) is said in the section, in the page's language.
+ */
+async function download(button, path, format, fileName, error) {
+  error.hidden = true;
+  error.textContent = '';
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    const response = await request(path, { accept: format.accept });
+    saveBlob(await response.blob(), fileName);
+  } catch (failure) {
+    error.textContent = downloadError(failure, format);
+    error.hidden = false;
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
+
+function downloadError(failure, format) {
+  const name = t(`reports.download.${format.id}`);
+  if (!(failure instanceof ApiError)) return t('common.error', { detail: String(failure?.message ?? failure) });
+  if (failure.slug === 'nothing-published') return t('reports.download.nothingPublished', { format: name });
+  if (failure.slug === 'export-mapping-incomplete') return t('reports.download.mappingIncomplete', { format: name, detail: failure.problem.detail ?? '' });
+  return t('reports.download.failed', { format: name, status: failure.status, detail: failure.message });
 }
 
 function table(rows, columns) {
