@@ -19,6 +19,7 @@ namespace VNCH.Network.EndToEnd.Tests.Faults;
 /// uploads was recorded (no original, no study, no instance: their retry answers "accepted", not "duplicate"), and at
 /// the end every acknowledged upload and every dropped file is stored exactly once and final.
 /// </summary>
+[Collection(KillNineCollection.Name)]
 public sealed class MidBodyCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Kills = 10;
