@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
+using VNCH.Network.Api.Authentication;
 using VNCH.Network.Embedded.Auth;
 
 namespace VNCH.Network.Server;
@@ -67,7 +68,7 @@ public static class OpenIdConnectIssuer
         {
             return services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
             {
-                options.MapInboundClaims = false;
+                options.UseValidatedTokenCache(TimeProvider.System);
                 options.TokenValidationParameters = LocalAuth.ValidationParameters(localKey);
             });
         }
@@ -76,12 +77,12 @@ public static class OpenIdConnectIssuer
         return services.AddAuthentication(Selector)
             .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, options =>
             {
-                options.MapInboundClaims = false;
+                options.UseValidatedTokenCache(TimeProvider.System);
                 options.TokenValidationParameters = LocalAuth.ValidationParameters(localKey);
             })
             .AddJwtBearer(OpenIdConnectIssuerOptions.Scheme, options =>
             {
-                options.MapInboundClaims = false;
+                options.UseValidatedTokenCache(TimeProvider.System);
                 options.Authority = issuer.Authority;
                 options.Audience = issuer.Audience;
                 options.MetadataAddress = issuer.MetadataAddress!;

@@ -29,6 +29,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["cli-upload"] = UploadThroughputBench.Run,
     ["dicomweb-orthanc"] = DicomWebOrthancBench.Run,
     ["ingest-orthanc"] = IngestOrthancBench.Run,
+    ["analysis-parts"] = AnalysisPartsBench.Run,
     ["study-2000"] = StudyLayoutBench.Run,
     ["hospital-100k"] = HospitalListingBench.Run,
     ["upload-1gb"] = LargeUploadBench.Run,

@@ -23,6 +23,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddVnchAnalysers(configuration.GetSection(InferenceOptions.SectionName).Get<InferenceOptions>(), logger: startupLogger);
         services.AddSingleton<Inference.Display.StudyDisplayQueries>();
         services.AddSingleton<Inference.Display.ModelCatalog>();
+        services.AddSingleton<Features.Studies.StudySummaryCache>();
         return services;
     }
 }

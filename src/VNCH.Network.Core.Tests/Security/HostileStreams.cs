@@ -120,6 +120,9 @@ internal static class HostileStreams
     {
         public long BytesSeen { get; private set; }
 
+        /// <summary>The whole upload was read (the store returned).</summary>
+        public bool Completed { get; private set; }
+
         public async Task<StoredOriginal> PutAsync(TenantId tenant, Stream content, CancellationToken cancellationToken)
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -133,6 +136,7 @@ internal static class HostileStreams
                 BytesSeen = length;
             }
 
+            Completed = true;
             return new StoredOriginal(Convert.ToHexStringLower(hash.GetHashAndReset()), length);
         }
 

@@ -64,6 +64,18 @@ public static class GrayscaleRenderer
     {
         ArgumentNullException.ThrowIfNull(frame);
         var pixels = frame.Info.PixelsPerFrame;
+        if (destination.Length < pixels)
+        {
+            throw new ArgumentException($"destination holds {destination.Length} values, the frame has {pixels} pixels", nameof(destination));
+        }
+
+        if (Photometric.IsMonochrome(frame.PhotometricInterpretation))
+        {
+            // Straight to bytes (one table of 8-bit values for integer data): no frame-sized float plane in between.
+            RenderMonochrome<byte, Gray8Output>(frame, options ?? GrayscaleRenderOptions.Default, destination);
+            return;
+        }
+
         var scratch = ArrayPool<float>.Shared.Rent(pixels);
         try
         {
@@ -118,21 +130,46 @@ public static class GrayscaleRenderer
             return;
         }
 
+        RenderMonochrome<float, FloatOutput>(frame, options, destination);
+    }
+
+    /// <summary>How a display value in [0, 1] is written out: as it is, or as an 8-bit value (rounded).</summary>
+    private interface IOutput<TOut>
+    {
+        static abstract TOut From(float value);
+    }
+
+    private readonly struct FloatOutput : IOutput<float>
+    {
+        public static float From(float value) => value;
+    }
+
+    private readonly struct Gray8Output : IOutput<byte>
+    {
+        public static byte From(float value) => (byte)((value * 255f) + 0.5f);
+    }
+
+    private static void RenderMonochrome<TOut, TConvert>(DecodedFrame frame, GrayscaleRenderOptions options, Span<TOut> destination)
+        where TOut : unmanaged
+        where TConvert : IOutput<TOut>
+    {
         switch (frame.SampleType)
         {
-            case PixelSampleType.UInt8: Render(frame.Samples<byte>(), frame, options, destination); break;
-            case PixelSampleType.Int8: Render(frame.Samples<sbyte>(), frame, options, destination); break;
-            case PixelSampleType.UInt16: Render(frame.Samples<ushort>(), frame, options, destination); break;
-            case PixelSampleType.Int16: Render(frame.Samples<short>(), frame, options, destination); break;
-            case PixelSampleType.UInt32: Render(frame.Samples<uint>(), frame, options, destination); break;
-            case PixelSampleType.Int32: Render(frame.Samples<int>(), frame, options, destination); break;
-            case PixelSampleType.Float32: Render(frame.Samples<float>(), frame, options, destination); break;
-            case PixelSampleType.Float64: Render(frame.Samples<double>(), frame, options, destination); break;
+            case PixelSampleType.UInt8: Render<byte, TOut, TConvert>(frame.Samples<byte>(), frame, options, destination); break;
+            case PixelSampleType.Int8: Render<sbyte, TOut, TConvert>(frame.Samples<sbyte>(), frame, options, destination); break;
+            case PixelSampleType.UInt16: Render<ushort, TOut, TConvert>(frame.Samples<ushort>(), frame, options, destination); break;
+            case PixelSampleType.Int16: Render<short, TOut, TConvert>(frame.Samples<short>(), frame, options, destination); break;
+            case PixelSampleType.UInt32: Render<uint, TOut, TConvert>(frame.Samples<uint>(), frame, options, destination); break;
+            case PixelSampleType.Int32: Render<int, TOut, TConvert>(frame.Samples<int>(), frame, options, destination); break;
+            case PixelSampleType.Float32: Render<float, TOut, TConvert>(frame.Samples<float>(), frame, options, destination); break;
+            case PixelSampleType.Float64: Render<double, TOut, TConvert>(frame.Samples<double>(), frame, options, destination); break;
         }
     }
 
-    private static void Render<T>(ReadOnlySpan<T> samples, DecodedFrame frame, GrayscaleRenderOptions options, Span<float> destination)
+    private static void Render<T, TOut, TConvert>(ReadOnlySpan<T> samples, DecodedFrame frame, GrayscaleRenderOptions options, Span<TOut> destination)
         where T : unmanaged, INumber<T>, IMinMaxValue<T>
+        where TOut : unmanaged
+        where TConvert : IOutput<TOut>
     {
         var presentation = frame.Presentation;
         var info = frame.Info;
@@ -154,12 +191,12 @@ public static class GrayscaleRenderer
         {
             // One table entry per value the frame actually uses.
             var offset = int.CreateTruncating(min);
-            var table = ArrayPool<float>.Shared.Rent((int)range);
+            var table = ArrayPool<TOut>.Shared.Rent((int)range);
             try
             {
                 for (var v = 0; v < (int)range; v++)
                 {
-                    table[v] = Map(T.CreateTruncating(v + offset));
+                    table[v] = TConvert.From(Map(T.CreateTruncating(v + offset)));
                 }
 
                 for (var i = 0; i < samples.Length; i++)
@@ -169,7 +206,7 @@ public static class GrayscaleRenderer
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(table);
+                ArrayPool<TOut>.Shared.Return(table);
             }
 
             return;
@@ -177,7 +214,7 @@ public static class GrayscaleRenderer
 
         for (var i = 0; i < samples.Length; i++)
         {
-            destination[i] = Map(samples[i]);
+            destination[i] = TConvert.From(Map(samples[i]));
         }
     }
 

@@ -41,4 +41,19 @@ public sealed class SqliteWorkQueueTests : SqliteFixture
         Assert.Equal("InvalidDataException: bad pixels", poisoned.Reason);
         Assert.Equal(0, await queue.CountPendingAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task An_enqueue_wakes_whoever_waits_for_the_next_arrival_and_the_item_is_there_to_receive()
+    {
+        var queue = new SqliteWorkQueue(Database(), time);
+        var arrival = queue.NextArrival;
+        Assert.Null(await queue.ReceiveAsync(TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.False(arrival.IsCompleted);
+
+        await queue.EnqueueAsync(new AnalyseStudy(TenantId.Parse("hosp-a"), "s-1"), CancellationToken.None);
+
+        Assert.True(arrival.IsCompletedSuccessfully);
+        Assert.False(queue.NextArrival.IsCompleted); // the next wait waits for the next item
+        Assert.Equal("s-1", (await queue.ReceiveAsync(TimeSpan.FromMinutes(1), CancellationToken.None))!.Item.StudyId);
+    }
 }

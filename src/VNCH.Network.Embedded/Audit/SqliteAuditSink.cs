@@ -70,7 +70,7 @@ public sealed class SqliteAuditSink(SqliteDatabase database) : IAuditSink
                 }
 
                 return 0;
-            }, CancellationToken.None);
+            }, CancellationToken.None, urgent: true);
         }
         catch (Exception ex)
         {

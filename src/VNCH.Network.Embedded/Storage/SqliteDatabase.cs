@@ -15,7 +15,7 @@ public sealed class SqliteDatabase
 
     // SQLite's busy handler polls a held write lock with sleeps of 1 to 100 ms, so writers that contend on the lock
     // leave it idle most of the time (the profile of issue 12). Waiting here hands the lock over as soon as it is free.
-    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly WriteGate writeGate = new();
 
     public SqliteDatabase(DataFolder folder)
     {
@@ -70,11 +70,14 @@ public sealed class SqliteDatabase
         return rows;
     }
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE: takes the write lock up front).</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE: takes the write lock up front);
+    /// <paramref name="urgent"/> work (the audit commit reads wait on) goes in the gate's other lane (ADR 0118).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool urgent = false)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await writeGate.WaitAsync(cancellationToken);
+        await writeGate.WaitAsync(urgent, cancellationToken);
         try
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);

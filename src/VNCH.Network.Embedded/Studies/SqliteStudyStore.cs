@@ -120,6 +120,23 @@ public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
 
     public async Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken)
     {
+        var (items, next) = await ReadPageAsync(tenant, query, Read, cancellationToken);
+        return new StudyPage(items, next);
+    }
+
+    /// <summary>As <see cref="QueryAsync"/>; a document that is not wanted is not even converted to text (ADR 0118).</summary>
+    public async Task<StudyVersionPage> QueryVersionsAsync(TenantId tenant, StudyQuery query, Func<string, string, bool> wants, CancellationToken cancellationToken)
+    {
+        var (items, next) = await ReadPageAsync(tenant, query, reader =>
+        {
+            var (id, etag) = (reader.GetString(3), reader.GetString(1));
+            return new StudyVersion(id, etag, wants(id, etag) ? Read(reader) : null);
+        }, cancellationToken);
+        return new StudyVersionPage(items, next);
+    }
+
+    private async Task<(List<T> Items, string? Next)> ReadPageAsync<T>(TenantId tenant, StudyQuery query, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
         var sql = new StringBuilder("SELECT document, etag, updated_at, id FROM studies WHERE tenant = $tenant");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -160,7 +177,7 @@ public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
         command.Parameters.AddWithValue("$limit", query.PageSize + 1);
         command.CommandText = sql.ToString();
 
-        var items = new List<Study>();
+        var items = new List<T>();
         string? next = null;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         long lastTicks = 0;
@@ -173,12 +190,12 @@ public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
                 break;
             }
 
-            items.Add(Read(reader));
+            items.Add(read(reader));
             lastTicks = reader.GetInt64(2);
             lastId = reader.GetString(3);
         }
 
-        return new StudyPage(items, next);
+        return (items, next);
     }
 
     private static Study Read(SqliteDataReader reader)

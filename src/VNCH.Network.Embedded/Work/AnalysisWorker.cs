@@ -33,9 +33,13 @@ public sealed class AnalysisWorker(
         {
             try
             {
+                // Idle: woken by the next enqueue in this process, or after the delay (items released for a retry
+                // become visible by time, not by an enqueue).
+                var arrival = queue.NextArrival;
                 if (!await ProcessNextAsync(stoppingToken))
                 {
-                    await Task.Delay(IdleDelay, stoppingToken);
+                    await Task.WhenAny(arrival, Task.Delay(IdleDelay, stoppingToken));
+                    stoppingToken.ThrowIfCancellationRequested();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

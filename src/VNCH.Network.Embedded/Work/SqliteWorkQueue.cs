@@ -10,7 +10,21 @@ namespace VNCH.Network.Embedded.Work;
 /// </summary>
 public sealed class SqliteWorkQueue(SqliteDatabase database, TimeProvider time) : IWorkQueue
 {
-    public Task EnqueueAsync(AnalyseStudy item, CancellationToken cancellationToken) =>
+    private TaskCompletionSource arrival = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes when the next item is enqueued in this process (ADR 0116): an idle worker takes it at once instead of
+    /// at its next poll. Read it before looking for work, so an item enqueued in between is not missed.
+    /// </summary>
+    public Task NextArrival => Volatile.Read(ref arrival).Task;
+
+    public async Task EnqueueAsync(AnalyseStudy item, CancellationToken cancellationToken)
+    {
+        await InsertAsync(item, cancellationToken);
+        Interlocked.Exchange(ref arrival, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    private Task<int> InsertAsync(AnalyseStudy item, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var now = Now();

@@ -28,12 +28,13 @@ public class PediatricChestXrayDicomTests(CommittedModel committed, ITestOutputH
     {
         var path = TestData.File("dicom/derived_pediatric_cxr/" + name);
 
-        var input = DicomImageInput.ReadFile(path);
+        using var input = DicomImageInput.ReadFile(path);
         Assert.Equal("CR", input.Attributes.Modality);
         Assert.Contains(committed.Model, committed.Registry.ApplicableTo(input.Attributes));
 
         var first = committed.Model.Classify(input.Gray8, input.Width, input.Height, input.SopInstanceUid);
-        var again = committed.Model.Classify(DicomImageInput.ReadFile(path).Gray8, input.Width, input.Height, input.SopInstanceUid);
+        using var reread = DicomImageInput.ReadFile(path);
+        var again = committed.Model.Classify(reread.Gray8, input.Width, input.Height, input.SopInstanceUid);
 
         Assert.Equal(first.Scores["pneumonia"], again.Scores["pneumonia"]);
         Assert.InRange(first.Scores["pneumonia"], 0.0, 1.0);
@@ -53,7 +54,7 @@ public class PediatricChestXrayDicomTests(CommittedModel committed, ITestOutputH
         // this image's own version, close to what our preprocessing makes from the DICOM pixels. Measured with
         // Pillow: mean absolute difference 3-4 grey levels (the exact MedMNIST resampling is not published);
         // different images are 25+ apart.
-        var input = DicomImageInput.ReadFile(TestData.File("dicom/derived_pediatric_cxr/" + name));
+        using var input = DicomImageInput.ReadFile(TestData.File("dicom/derived_pediatric_cxr/" + name));
         var ours = new byte[28 * 28];
         committed.Model.Preprocessor.CropAndResize(input.Gray8, input.Width, input.Height, ours);
 

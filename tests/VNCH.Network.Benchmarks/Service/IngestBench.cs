@@ -170,7 +170,7 @@ public static class IngestBench
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
     }
 
-    private static int Argument(string[] args, int index, int fallback) =>
+    internal static int Argument(string[] args, int index, int fallback) =>
         args.Length > index && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 
     private sealed class CompletionClock(ConcurrentDictionary<string, long> finished, ConcurrentDictionary<string, int> statuses) : IEventPublisher

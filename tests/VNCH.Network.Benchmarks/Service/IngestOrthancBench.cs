@@ -17,7 +17,7 @@ namespace VNCH.Network.Benchmarks.Service;
 /// while one client keeps uploading beside it: p50/p99/max and errors. Both servers must run on loopback
 /// (tests/VNCH.Network.Benchmarks/ingest-orthanc.sh starts them in a network namespace of their own).
 /// Usage: ingest-orthanc --ours URL --token T --orthanc URL --template FILE --server-pid PID --wrk-script FILE
-///        [--instances 300] [--rounds 2] [--concurrency 4] [--load-rate 500] [--load-seconds 60] [--load-connections 50]
+///        [--instances 300] [--rounds 2] [--concurrency 4] [--load-rate 500] [--load-seconds 60 (0: no results-API load)] [--load-connections 50]
 /// </summary>
 public static class IngestOrthancBench
 {
@@ -94,7 +94,11 @@ public static class IngestOrthancBench
             $"ratio final / orthanc {rounds.Average(r => r.Final) / orthancMean:F2} (rounds {string.Join(", ", rounds.Select(r => (r.Final / r.Orthanc).ToString("F2", CultureInfo.InvariantCulture)))})");
         Console.WriteLine($"vnch peak RSS during ingestion {memory.PeakMegabytes:F0} MB");
 
-        await LoadTestAsync(http, options, final!.StudyIds, Extra);
+        if (options.LoadSeconds > 0) // 0: the ingest part only
+        {
+            await LoadTestAsync(http, options, final!.StudyIds, Extra);
+        }
+
         Console.WriteLine($"vnch peak RSS over the whole run {memory.PeakMegabytes:F0} MB (VmHWM {memory.HighWaterMarkMegabytes():F0} MB)");
         return 0;
     }
@@ -231,7 +235,7 @@ public static class IngestOrthancBench
         }
     }
 
-    private static string[] TemplateUids(byte[] template)
+    internal static string[] TemplateUids(byte[] template)
     {
         var data = DicomReader.Read(template, new DicomReadOptions { PixelDataMode = PixelDataMode.Reference }).Dataset;
         return [.. new[] { DicomTags.SOPInstanceUID, DicomTags.StudyInstanceUID }.Select(tag =>

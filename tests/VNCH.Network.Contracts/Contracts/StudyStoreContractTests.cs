@@ -243,6 +243,46 @@ public abstract class StudyStoreContractTests
     }
 
     [Fact]
+    public async Task Query_by_version_pages_as_query_does_and_reads_only_the_wanted_documents()
+    {
+        var store = CreateStore();
+        for (var i = 0; i < 5; i++)
+        {
+            await store.SaveAsync(NewStudy(TenantA, $"s-{i}", StudyStatus.Completed, T0.AddMinutes(i)), CancellationToken.None);
+        }
+
+        await store.SaveAsync(NewStudy(TenantB, "s-9", StudyStatus.Completed, T0.AddMinutes(9)), CancellationToken.None);
+        var query = new StudyQuery { PageSize = 3, Status = StudyStatus.Completed };
+        var full = await store.QueryAsync(TenantA, query, CancellationToken.None);
+        var asked = new List<(string Id, string ETag)>();
+        var versions = await store.QueryVersionsAsync(TenantA, query, (id, etag) =>
+        {
+            asked.Add((id, etag));
+            return id == "s-3";
+        }, CancellationToken.None);
+
+        Assert.Equal(full.Items.Select(s => (s.Id, s.ETag!)), versions.Items.Select(v => (v.Id, v.ETag)));
+        Assert.Equal(full.Items.Select(s => (s.Id, s.ETag!)), asked);
+        Assert.Equal(full.ContinuationToken is null, versions.ContinuationToken is null);
+        Assert.All(versions.Items.Where(v => v.Id != "s-3"), v => Assert.Null(v.Study));
+        var wanted = Assert.Single(versions.Items, v => v.Id == "s-3").Study;
+        Assert.NotNull(wanted);
+        Assert.Equal(StudyStatus.Completed, wanted.Status);
+        Assert.Equal(wanted.ETag, versions.Items.Single(v => v.Id == "s-3").ETag);
+
+        // The next page through the version listing's own token; a changed study shows a new ETag.
+        var next = await store.QueryVersionsAsync(TenantA, query with { ContinuationToken = versions.ContinuationToken }, (_, _) => true, CancellationToken.None);
+        Assert.Equal(["s-1", "s-0"], next.Items.Select(v => v.Id));
+        Assert.All(next.Items, v => Assert.Equal(v.Id, v.Study!.Id));
+        var changed = (await store.GetAsync(TenantA, "s-0", CancellationToken.None))!;
+        var before = changed.ETag;
+        await store.SaveAsync(changed, CancellationToken.None);
+        var after = await store.QueryVersionsAsync(TenantA, query with { ContinuationToken = versions.ContinuationToken }, (_, _) => false, CancellationToken.None);
+        Assert.NotEqual(before, after.Items.Single(v => v.Id == "s-0").ETag);
+        Assert.DoesNotContain(after.Items.Concat(versions.Items), v => v.Id == "s-9");
+    }
+
+    [Fact]
     public async Task Query_filters_by_status_modality_and_since()
     {
         var store = CreateStore();

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using VNCH.Network.Core;
 using VNCH.Network.Api.Problems;
@@ -81,22 +83,59 @@ public static class ListStudiesEndpoint
         }
 
         query = query with { ContinuationToken = q["continuationToken"].ToString() is { Length: > 0 } token ? token : null };
-        StudyPage page;
+        // Summaries of study versions already rendered are copied as they are; only changed studies are read (ADR 0118).
+        var cache = context.Service<StudySummaryCache>();
+        var tenant = context.Caller.Tenant;
+        var linkBase = context.Url("/");
+        var rendered = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        StudyVersionPage page;
         try
         {
-            page = await context.Service<StudyQueries>().ListAsync(context.Caller, query, context.Aborted);
+            page = await context.Service<StudyQueries>().ListVersionsAsync(context.Caller, query, (id, etag) =>
+            {
+                if (cache.TryGet(tenant, id, etag, linkBase, out var json))
+                {
+                    rendered[id] = json;
+                    return false;
+                }
+
+                return true;
+            }, context.Aborted);
         }
         catch (FormatException)
         {
             return ApiProblems.InvalidRequest("The continuation token is not valid.");
         }
 
-        return Results.Json(new
+        var options = JsonOptionsOf(context.Http);
+        var body = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = options.Encoder }))
         {
-            items = page.Items.Select(s => StudyViews.Summary(s, context.Url)),
-            continuationToken = page.ContinuationToken,
-        });
+            writer.WriteStartObject();
+            writer.WriteStartArray("items");
+            foreach (var version in page.Items)
+            {
+                if (!rendered.TryGetValue(version.Id, out var json))
+                {
+                    json = JsonSerializer.SerializeToUtf8Bytes(StudyViews.Summary(version.Study!, context.Url), options);
+                    cache.Put(tenant, version.Id, version.ETag, linkBase, json);
+                }
+
+                writer.WriteRawValue(json, skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("continuationToken", page.ContinuationToken);
+            writer.WriteEndObject();
+        }
+
+        return Results.Bytes(body.WrittenMemory.ToArray(), "application/json; charset=utf-8");
     }
+
+    /// <summary>The options <c>Results.Json</c> writes with on this host, so the listing reads the same as every other answer.</summary>
+    private static JsonSerializerOptions JsonOptionsOf(HttpContext http) =>
+        http.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions
+        ?? JsonSerializerOptions.Web;
 }
 
 public static class GetStudyEndpoint

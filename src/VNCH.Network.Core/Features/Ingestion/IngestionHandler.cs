@@ -58,6 +58,12 @@ public sealed class IngestionHandler(
     IEnumerable<IStoreFailureClassifier>? storeFailures = null)
 {
     private const int SniffLength = 1024;
+
+    /// <summary>Up to this much of an upload waits in the pipe for the parser to run after the store (ADR 0116).</summary>
+    internal const int ParseBesideAfterBytes = 4 * 1024 * 1024;
+
+    private static readonly PipeOptions ParsePipeOptions = new(
+        pauseWriterThreshold: ParseBesideAfterBytes, resumeWriterThreshold: ParseBesideAfterBytes / 2, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
     private readonly IReadOnlyList<IStudyDocumentParser> parsers = parsers.ToList();
     private readonly InputBudget budget = budget ?? InputBudget.Default;
     private readonly IReadOnlyList<IStoreFailureClassifier> storeFailures = storeFailures?.ToList() ?? [];
@@ -80,10 +86,14 @@ public sealed class IngestionHandler(
             return await OverQuotaAsync(request, cancellationToken);
         }
 
-        // One read of the upload: the store hashes and keeps it while the parser reads the same bytes beside it.
-        var pipe = new Pipe();
+        // One read of the upload: the store hashes and keeps it, and the same bytes go through a pipe to the parser
+        // (ADR 0116). A document that fits the pipe is parsed once the store is done, on this thread, from memory: no
+        // thread blocks waiting for the other (a blocked parser spun and held a pool thread on every upload). A larger
+        // one is parsed beside the store from the moment it stops fitting, so memory stays bounded.
+        var pipe = new Pipe(ParsePipeOptions);
         using var parsing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var parse = Task.Run(() => ParseAsync(pipe.Reader, request.MediaType, parsing.Token), CancellationToken.None);
+        Task<ParsedDocument>? parse = null;
+        void ParseBeside() => parse ??= Task.Run(() => ParseAsync(pipe.Reader, request.MediaType, parsing.Token), CancellationToken.None);
         StoredOriginal stored;
         try
         {
@@ -92,7 +102,7 @@ public sealed class IngestionHandler(
             var bounded = allowance.Bytes < documentLimit
                 ? new BoundedReadStream(request.Content, allowance.Bytes, IngestReasons.StorageQuotaExceeded, "The document")
                 : new BoundedReadStream(request.Content, documentLimit, BudgetReasons.DocumentTooLarge, "The document");
-            await using var tee = new TeeReadStream(bounded, pipe.Writer);
+            await using var tee = new TeeReadStream(bounded, pipe.Writer, ParseBesideAfterBytes, ParseBeside);
             stored = await originals.PutAsync(request.Tenant, tee, cancellationToken);
             if (!stored.WasAlreadyStored)
             {
@@ -125,6 +135,8 @@ public sealed class IngestionHandler(
             throw;
         }
 
+        // The store completed the pipe: a parser not started yet finds the whole document in it.
+        parse ??= ParseAsync(pipe.Reader, request.MediaType, parsing.Token);
         try
         {
             return await RecordVerdictAsync(request, stored, parse, cancellationToken);
@@ -226,9 +238,14 @@ public sealed class IngestionHandler(
         return document;
     }
 
-    /// <summary>Waits for a parse whose verdict no longer matters, so its failure is never unobserved.</summary>
-    private static async Task ObserveAsync(Task parse)
+    /// <summary>Waits for a parse whose verdict no longer matters (if it started), so its failure is never unobserved.</summary>
+    private static async Task ObserveAsync(Task? parse)
     {
+        if (parse is null)
+        {
+            return;
+        }
+
         try
         {
             await parse;

@@ -1,15 +1,19 @@
+using System.Buffers;
 using System.IO.Pipelines;
 
 namespace VNCH.Network.Core.Features.Ingestion;
 
 /// <summary>
 /// A read-only, forward-only view of an upload that hands every byte its reader takes to a second reader through
-/// a pipe: the original store reads the upload once while the parser reads the same bytes beside it. When the
-/// parser has seen enough (it completes its end of the pipe), copying stops and the store reads on alone.
+/// a pipe: the original store reads the upload once and the parser reads the same bytes from the pipe. The second
+/// reader may start late: <paramref name="startReader"/> is called once the copy reaches
+/// <paramref name="startReaderAfterBytes"/> (before the pipe could make the store wait for a reader that is not there).
+/// When the parser has seen enough (it completes its end of the pipe), copying stops and the store reads on alone.
 /// </summary>
-internal sealed class TeeReadStream(Stream source, PipeWriter copy) : Stream
+internal sealed class TeeReadStream(Stream source, PipeWriter copy, long startReaderAfterBytes, Action startReader) : Stream
 {
     private bool copying = true;
+    private long copied;
 
     public override bool CanRead => true;
 
@@ -77,7 +81,14 @@ internal sealed class TeeReadStream(Stream source, PipeWriter copy) : Stream
             return;
         }
 
-        var flushed = await copy.WriteAsync(data, cancellationToken);
+        copy.Write(data.Span);
+        copied += data.Length;
+        if (copied >= startReaderAfterBytes)
+        {
+            startReader();
+        }
+
+        var flushed = await copy.FlushAsync(cancellationToken);
         if (flushed.IsCompleted)
         {
             await StopCopyingAsync(); // The parser is done with the document.

@@ -43,4 +43,7 @@ public sealed class ReportingStudyStore(IStudyStore inner, ReportingProjector pr
 
     public Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken) =>
         inner.QueryAsync(tenant, query, cancellationToken);
+
+    public Task<StudyVersionPage> QueryVersionsAsync(TenantId tenant, StudyQuery query, Func<string, string, bool> wants, CancellationToken cancellationToken) =>
+        inner.QueryVersionsAsync(tenant, query, wants, cancellationToken);
 }

@@ -11,7 +11,18 @@ public sealed class StudyQueries(IStudyStore studies, IRecordStore records, IAud
     public async Task<StudyPage> ListAsync(Caller caller, StudyQuery query, CancellationToken cancellationToken)
     {
         var page = await studies.QueryAsync(caller.Tenant, query, cancellationToken);
-        await AuditAsync(caller, "study.list", "Study", null, AuditOutcomes.Success, $"{page.Items.Count} studies", cancellationToken);
+        await AuditListAsync(caller, page.Items.Count, cancellationToken);
+        return page;
+    }
+
+    /// <summary>
+    /// The listing page by study version, documents only where <paramref name="wants"/> asks (ADR 0118); audited as
+    /// <see cref="ListAsync"/> is.
+    /// </summary>
+    public async Task<StudyVersionPage> ListVersionsAsync(Caller caller, StudyQuery query, Func<string, string, bool> wants, CancellationToken cancellationToken)
+    {
+        var page = await studies.QueryVersionsAsync(caller.Tenant, query, wants, cancellationToken);
+        await AuditListAsync(caller, page.Items.Count, cancellationToken);
         return page;
     }
 
@@ -44,6 +55,9 @@ public sealed class StudyQueries(IStudyStore studies, IRecordStore records, IAud
         await AuditAsync(caller, "study.fhir.read", "Bundle", studyId, AuditOutcomes.Success, $"{resources.Count} resources", cancellationToken);
         return StudyBundle.ToJson(studyId, resources, time.GetUtcNow());
     }
+
+    private Task AuditListAsync(Caller caller, int count, CancellationToken cancellationToken) =>
+        AuditAsync(caller, "study.list", "Study", null, AuditOutcomes.Success, $"{count} studies", cancellationToken);
 
     private Task AuditAsync(Caller caller, string action, string type, string? id, string outcome, string? detail, CancellationToken cancellationToken) =>
         audit.WriteAsync(new AuditRecord(time.GetUtcNow(), caller.Subject, caller.Tenant, action, type, id, outcome, caller.CorrelationId, detail), cancellationToken);

@@ -28,7 +28,24 @@ public interface IStudyStore
 
     /// <summary>Newest first (by last update, then id); the continuation token is opaque to callers.</summary>
     Task<StudyPage> QueryAsync(TenantId tenant, StudyQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The page <see cref="QueryAsync"/> would return, as each study's id and ETag, for a reader that keeps its own copy
+    /// of what it made from a study version (the listing's rendered summaries, ADR 0118): an item carries its study
+    /// exactly when <paramref name="wants"/> (id, ETag) said so, asked once per item in page order; a store that can
+    /// leave the other documents unread does (SQLite); this default reads the whole page.
+    /// </summary>
+    async Task<StudyVersionPage> QueryVersionsAsync(TenantId tenant, StudyQuery query, Func<string, string, bool> wants, CancellationToken cancellationToken)
+    {
+        var page = await QueryAsync(tenant, query, cancellationToken);
+        return new StudyVersionPage(page.Items.Select(s => new StudyVersion(s.Id, s.ETag!, wants(s.Id, s.ETag!) ? s : null)).ToList(), page.ContinuationToken);
+    }
 }
+
+/// <summary>A study of a listing page by id and ETag; <see cref="Study"/> is null when the reader did not want it.</summary>
+public sealed record StudyVersion(string Id, string ETag, Study? Study);
+
+public sealed record StudyVersionPage(IReadOnlyList<StudyVersion> Items, string? ContinuationToken);
 
 public sealed record InstanceLocation(string StudyId, string Sha256);
 

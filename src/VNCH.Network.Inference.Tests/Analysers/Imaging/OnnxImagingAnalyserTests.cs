@@ -85,7 +85,7 @@ public class OnnxImagingAnalyserTests(CommittedModel committed) : IClassFixture<
 
     private double DirectScore(string file)
     {
-        var input = DicomImageInput.ReadFile(TestData.File(file));
+        using var input = DicomImageInput.ReadFile(TestData.File(file));
         return committed.Model.Classify(input.Gray8, input.Width, input.Height, input.SopInstanceUid).Scores["pneumonia"];
     }
 

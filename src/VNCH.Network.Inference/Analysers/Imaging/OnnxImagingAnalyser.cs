@@ -41,7 +41,10 @@ public sealed class OnnxImagingAnalyser(OnnxModel model) : IAnalyser
                 }
             }
 
-            results.Add(model.Classify(input.Gray8, input.Width, input.Height, instance.InstanceUid));
+            using (input)
+            {
+                results.Add(model.Classify(input.Gray8, input.Width, input.Height, instance.InstanceUid));
+            }
         }
 
         if (results.Count == 0)
