@@ -32,6 +32,7 @@ var cases = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["analysis-parts"] = AnalysisPartsBench.Run,
     ["study-2000"] = StudyLayoutBench.Run,
     ["hospital-100k"] = HospitalListingBench.Run,
+    ["upload-1gb"] = LargeUploadBench.Run,
 };
 
 if (args.Length > 0 && cases.TryGetValue(args[0], out var run))

@@ -186,7 +186,7 @@ public static class UploadThroughputBench
         }
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http)
+    internal static async Task WaitHealthyAsync(HttpClient http)
     {
         for (var attempt = 0; attempt < 300; attempt++)
         {
@@ -207,7 +207,7 @@ public static class UploadThroughputBench
         throw new TimeoutException("The server did not become healthy.");
     }
 
-    private static async Task<string> Vnch(params string[] args)
+    internal static async Task<string> Vnch(params string[] args)
     {
         using var process = Start(CliDll(), args);
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -218,7 +218,7 @@ public static class UploadThroughputBench
             : throw new InvalidOperationException($"vnch {args[0]} exited with {process.ExitCode}: {await stderr}");
     }
 
-    private static Process Start(string dll, params string[] args)
+    internal static Process Start(string dll, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
@@ -252,13 +252,13 @@ public static class UploadThroughputBench
     }
 
     /// <summary>The Release build of a host, built beside this project (ProjectReference without the assembly).</summary>
-    private static string Built(string project, string dll)
+    internal static string Built(string project, string dll)
     {
         var path = Path.Combine(TestData.RepositoryRoot, "src", project, "bin", "Release", "net10.0", dll);
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} in Release first.", path);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

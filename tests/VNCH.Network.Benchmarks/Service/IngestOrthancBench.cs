@@ -243,7 +243,7 @@ public static class IngestOrthancBench
     }
 
     /// <summary>Samples the server's resident set every 100 ms (VmRSS) and reads its high-water mark (VmHWM).</summary>
-    private sealed class PeakMemory : IDisposable
+    internal sealed class PeakMemory : IDisposable
     {
         private readonly int pid;
         private readonly Timer timer;
