@@ -39,8 +39,12 @@ public sealed partial class PortalReportDownloadTests(PortalService portal, Asso
         var page = await portal.SignedInPageAsync(network.TokenAnalyst, server: network.Server.BaseAddress);
         await PortalPages.WaitSettledAsync(page);
         await page.SelectOptionAsync("#report-grain", "year");
+        // The submit sets the hash and the page renders on the hashchange that follows: until then the hash already
+        // says year and the old page still reads "settled". Marking the old section tells the new page from the old.
+        await page.EvalOnSelectorAsync("#report-trend", "section => section.dataset.replaced = 'pending'");
         await page.ClickAsync("form.filters button[type=submit]");
-        await page.WaitForFunctionAsync("() => location.hash.includes('grain=year') && document.querySelector('#report-grain')?.value === 'year' && document.body.dataset.busy === 'false'");
+        await page.WaitForFunctionAsync("() => location.hash.includes('grain=year') && document.querySelector('#report-grain')?.value === 'year' && document.body.dataset.busy === 'false'"
+            + " && document.querySelector('#report-trend') !== null && document.querySelector('#report-trend').dataset.replaced === undefined");
 
         // What each section shows is what it downloads: the page's grain, and the chosen period's first and last day.
         var sections = new (string Id, string Query, string FileLabel)[]
