@@ -24,7 +24,7 @@ public static class MeasureReportExport
     public const string FacilitySystem = "https://vnch.network/fhir/sid/facility-code";
     public const string TenantSystem = "https://vnch.network/fhir/sid/tenant";
     public const string SnapshotSystem = "https://vnch.network/fhir/sid/report-snapshot";
-    private const string MeasurePopulation = "http://terminology.hl7.org/CodeSystem/measure-population";
+    public const string MeasurePopulation = "http://terminology.hl7.org/CodeSystem/measure-population";
 
     /// <summary>The canonical URL of a table's Measure, e.g. …/Measure/findings-pediatric-cxr-pneumonia-result.</summary>
     public static string MeasureUrl(string table) => MeasureBase + Slug(table);
@@ -41,21 +41,24 @@ public static class MeasureReportExport
         return bundle;
     }
 
+    /// <summary>A complete summary MeasureReport of one snapshot and period, named from <paramref name="idSeed"/>; the caller adds its groups.</summary>
+    internal static MeasureReport Summary(string idSeed, string identifier, string measure, ReportSnapshot snapshot, ReportPeriod period) => new()
+    {
+        Id = NameBasedId(idSeed),
+        Identifier = [new Identifier(SnapshotSystem, identifier)],
+        Status = MeasureReport.MeasureReportStatus.Complete,
+        Type = MeasureReport.MeasureReportType.Summary,
+        Measure = measure,
+        Date = snapshot.AsOf.ToString("o", CultureInfo.InvariantCulture),
+        Period = new Period(
+            new FhirDateTime(period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new FhirDateTime(period.End.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
+    };
+
     private static MeasureReport Build(NetworkReport report, ReportPeriod period, IReadOnlyList<ReportRow> rows, IReadOnlyDictionary<string, Tenant> hospitals)
     {
         var identifier = $"{report.Snapshot.Id}/{report.Table.Name}/{period.Code}";
-        var measureReport = new MeasureReport
-        {
-            Id = NameBasedId(identifier + "/" + string.Join(',', rows.Select(r => r.Cell.ToString()))),
-            Identifier = [new Identifier(SnapshotSystem, identifier)],
-            Status = MeasureReport.MeasureReportStatus.Complete,
-            Type = MeasureReport.MeasureReportType.Summary,
-            Measure = MeasureUrl(report.Table.Name),
-            Date = report.Snapshot.AsOf.ToString("o", CultureInfo.InvariantCulture),
-            Period = new Period(
-                new FhirDateTime(period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                new FhirDateTime(period.End.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
-        };
+        var measureReport = Summary(identifier + "/" + string.Join(',', rows.Select(r => r.Cell.ToString())), identifier, MeasureUrl(report.Table.Name), report.Snapshot, period);
 
         foreach (var measure in new[] { Dhis2Mapping.StudiesMeasure, Dhis2Mapping.ChildrenMeasure })
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hl7.Fhir.Model;
 using VNCH.Network.Core.Features.Records;
 using VNCH.Network.Core.Features.Tenancy;
@@ -14,8 +13,6 @@ namespace VNCH.Network.Core.Features.Reporting.Exports;
 /// </summary>
 public sealed class SeriesExports(ReportExports exports, ITenantDirectory tenants)
 {
-    private const string MeasurePopulation = "http://terminology.hl7.org/CodeSystem/measure-population";
-
     public async Task<ReportExport> RenderAsync(SeriesReport series, string mediaType, CancellationToken cancellationToken)
     {
         if (mediaType != MediaTypes.FhirJson)
@@ -60,26 +57,15 @@ public sealed class SeriesExports(ReportExports exports, ITenantDirectory tenant
                 stratifier.Stratum.Add(stratum);
             }
 
-            var measureReport = new MeasureReport
-            {
-                Id = MeasureReportExport.NameBasedId(identifier),
-                Identifier = [new Identifier(MeasureReportExport.SnapshotSystem, identifier)],
-                Status = MeasureReport.MeasureReportStatus.Complete,
-                Type = MeasureReport.MeasureReportType.Summary,
-                Measure = MeasureReportExport.MeasureUrl(table) + "-" + MeasureReportExport.Slug(series.Category),
-                Date = series.Snapshot.AsOf.ToString("o", CultureInfo.InvariantCulture),
-                Period = new Period(
-                    new FhirDateTime(period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                    new FhirDateTime(period.End.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
-                Group =
-                [
-                    new MeasureReport.GroupComponent
-                    {
-                        Code = MeasureReportExport.Concept(MeasureReportExport.ValueSystemBase + "category", series.Category, $"{series.Category} among studies assessed on {series.Indicator}"),
-                        Stratifier = [stratifier],
-                    },
-                ],
-            };
+            var measureReport = MeasureReportExport.Summary(identifier, identifier, MeasureReportExport.MeasureUrl(table) + "-" + MeasureReportExport.Slug(series.Category), series.Snapshot, period);
+            measureReport.Group =
+            [
+                new MeasureReport.GroupComponent
+                {
+                    Code = MeasureReportExport.Concept(MeasureReportExport.ValueSystemBase + "category", series.Category, $"{series.Category} among studies assessed on {series.Indicator}"),
+                    Stratifier = [stratifier],
+                },
+            ];
             bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = "urn:uuid:" + measureReport.Id, Resource = measureReport });
         }
 
@@ -91,7 +77,7 @@ public sealed class SeriesExports(ReportExports exports, ITenantDirectory tenant
     {
         if (count is { } value)
         {
-            stratum.Population.Add(new MeasureReport.StratifierGroupPopulationComponent { Code = MeasureReportExport.Concept(MeasurePopulation, code, null), Count = value });
+            stratum.Population.Add(new MeasureReport.StratifierGroupPopulationComponent { Code = MeasureReportExport.Concept(MeasureReportExport.MeasurePopulation, code, null), Count = value });
         }
     }
 }
