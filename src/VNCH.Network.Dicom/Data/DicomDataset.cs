@@ -82,6 +82,24 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>
+    /// A copy whose values (and items, and loaded fragments) live in memory of its own, so it stays valid after the
+    /// <see cref="DicomFile"/> it was read from is disposed. The copy has no parent: it is a data set on its own.
+    /// </summary>
+    public DicomDataset DeepCopy() => DeepCopy(parent: null);
+
+    internal DicomDataset DeepCopy(DicomDataset? parent)
+    {
+        var copy = new DicomDataset(_count) { IsBigEndian = IsBigEndian, Parent = parent, _sorted = _sorted };
+        for (var i = 0; i < _count; i++)
+        {
+            copy._elements[i] = _elements[i].DeepCopy(copy);
+        }
+
+        copy._count = _count;
+        return copy;
+    }
+
     /// <summary>The elements as a span (file order), without copying.</summary>
     public ReadOnlySpan<DicomElement> AsSpan() => _elements.AsSpan(0, _count);
 
