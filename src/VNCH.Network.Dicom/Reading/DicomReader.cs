@@ -63,19 +63,14 @@ public static class DicomReader
         {
             return ReadCore(source, options);
         }
-        catch (DicomException)
+        catch (Exception ex)
         {
-            source.Buffers.Dispose();
-            throw;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or DecoderFallbackException or OutOfMemoryException or ArgumentException or NotSupportedException)
-        {
-            source.Buffers.Dispose();
-            throw new DicomFormatException($"Could not read the DICOM data: {ex.Message}", offset: source.Position, inner: ex);
-        }
-        catch
-        {
-            source.Buffers.Dispose();
+            source.Buffers.Dispose(); // no file owns them: back to the pool now
+            if (ex is IOException or InvalidDataException or DecoderFallbackException or OutOfMemoryException or ArgumentException or NotSupportedException)
+            {
+                throw new DicomFormatException($"Could not read the DICOM data: {ex.Message}", offset: source.Position, inner: ex);
+            }
+
             throw;
         }
     }
