@@ -104,4 +104,37 @@ public sealed class ValueParsingTests
         var built = new DicomDataset().Add(DicomTags.FrameIncrementPointer, DicomTags.FrameTime, DicomTags.NumberOfFrames);
         Assert.Equal(new[] { DicomTags.FrameTime, DicomTags.NumberOfFrames }, built.GetTags(DicomTags.FrameIncrementPointer));
     }
+
+    [Fact]
+    public void PaddingAndWhiteSpaceAreTrimmedPerValueAsPydicomDoes()
+    {
+        static ReadOnlyMemory<byte> Bytes(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+        var ds = new DicomDataset()
+            .Add(DicomTags.SpecificCharacterSet, DicomVR.CS, Bytes("ISO_IR 192"))
+            .Add(DicomTags.StudyDate, DicomVR.DA, Bytes("20250506 \\19990101 \0"))
+            .Add(DicomTags.PatientName, DicomVR.PN, Bytes("Nguyễn^Thị Ánh=阮^氏\\Trần^Bình  "))
+            .Add(DicomTags.InstitutionName, DicomVR.LO, Bytes("Bệnh viện Nhi \\ Trung Ương\0"))
+            .Add(DicomTags.ImageType, DicomVR.CS, Bytes("ORIGINAL\\PRIMARY "))
+            .Add(DicomTags.PixelSpacing, DicomVR.DS, Bytes(" 0.139\\ 2e3 \\x\0"))
+            .Add(DicomTags.InstanceNumber, DicomVR.IS, Bytes(" 7 "));
+
+        Assert.Equal(["20250506", "19990101"], ds.GetStrings(DicomTags.StudyDate));
+        Assert.True(ds.TryGetDate(DicomTags.StudyDate, out var date));
+        Assert.Equal(new DateOnly(2025, 5, 6), date);
+        Assert.Equal(["Bệnh viện Nhi", " Trung Ương"], ds.GetStrings(DicomTags.InstitutionName));
+        Assert.Equal("Bệnh viện Nhi \\ Trung Ương", ds.GetString(DicomTags.InstitutionName));
+        Assert.Equal(["ORIGINAL", "PRIMARY"], ds.GetStrings(DicomTags.ImageType));
+
+        var names = ds.GetPersonNames(DicomTags.PatientName);
+        Assert.Equal(["Nguyễn^Thị Ánh=阮^氏", "Trần^Bình"], names.Select(n => n.Original));
+        Assert.Equal(("Nguyễn", "Thị Ánh", "阮"), (names[0].Family, names[0].Given, names[0].Ideographic.Family));
+
+        Assert.Equal(["0.139", " 2e3 ", "x"], ds.GetStrings(DicomTags.PixelSpacing));
+        Assert.Equal([0.139, 2000.0], ds.GetDoubles(DicomTags.PixelSpacing));
+        Assert.True(ds.TryGetDouble(DicomTags.PixelSpacing, out var second, index: 1));
+        Assert.Equal(2000.0, second);
+        Assert.False(ds.TryGetDouble(DicomTags.PixelSpacing, out _, index: 2));
+        Assert.False(ds.TryGetDouble(DicomTags.PixelSpacing, out _, index: 3));
+        Assert.Equal(7, ds.GetInt32(DicomTags.InstanceNumber));
+    }
 }

@@ -82,6 +82,24 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>
+    /// A copy whose values (and items, and loaded fragments) live in memory of its own, so it stays valid after the
+    /// <see cref="DicomFile"/> it was read from is disposed. The copy has no parent: it is a data set on its own.
+    /// </summary>
+    public DicomDataset DeepCopy() => DeepCopy(parent: null);
+
+    internal DicomDataset DeepCopy(DicomDataset? parent)
+    {
+        var copy = new DicomDataset(_count) { IsBigEndian = IsBigEndian, Parent = parent, _sorted = _sorted };
+        for (var i = 0; i < _count; i++)
+        {
+            copy._elements[i] = _elements[i].DeepCopy(copy);
+        }
+
+        copy._count = _count;
+        return copy;
+    }
+
     /// <summary>The elements as a span (file order), without copying.</summary>
     public ReadOnlySpan<DicomElement> AsSpan() => _elements.AsSpan(0, _count);
 
@@ -148,7 +166,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
             return false;
         }
 
-        value = DecodeText(e).TrimEnd(' ', '\0');
+        value = DecodeText(e);
         return true;
     }
 
@@ -178,36 +196,52 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
                 {
                     // Split bytes first: code extensions reset at each value (pydicom does the same).
                     var charset = CharacterSet;
-                    var parts = new List<string>();
-                    foreach (var range in raw.Split((byte)'\\'))
+                    var values = new string[raw.Count(DicomTextSpans.Backslash) + 1];
+                    var i = 0;
+                    foreach (var range in raw.Split(DicomTextSpans.Backslash))
                     {
-                        parts.Add(charset.Decode(raw[range]).TrimEnd(' ', '\0'));
+                        values[i++] = DecodePadded(charset, raw[range], personName: false);
                     }
 
-                    return [.. parts];
+                    return values;
                 }
 
             case DicomVR.LT or DicomVR.ST or DicomVR.UT:
-                return [CharacterSet.Decode(raw).TrimEnd(' ', '\0')];
+                return [DecodePadded(CharacterSet, raw, personName: false)];
             case DicomVR.UR:
-                return [Encoding.Latin1.GetString(raw).TrimEnd()];
+                return [DicomTextSpans.Latin1(DicomTextSpans.TrimWhiteSpace(raw, start: false, end: true))];
             case DicomVR.PN:
                 return [.. GetPersonNames(e).Select(p => p.Original)];
             case DicomVR.AE:
-                return [.. Encoding.Latin1.GetString(raw).Split('\\').Select(s => s.Trim())];
-            case DicomVR.DS:
-                return SplitValues(Encoding.Latin1.GetString(raw).Trim(), trimStart: false);
+                return DicomTextSpans.SplitLatin1(raw, trimEachStart: true, trimEachEnd: true);
+            case DicomVR.DS or DicomVR.IS:
+                return DicomTextSpans.SplitLatin1(NumberText(e.VR, raw), trimEachStart: false, trimEachEnd: false);
             case DicomVR.DA or DicomVR.TM or DicomVR.DT:
-                return [.. SplitValues(Encoding.Latin1.GetString(raw), trimStart: false).Select(s => s.TrimEnd())];
+                return DicomTextSpans.SplitLatin1(DicomTextSpans.TrimPadding(raw), trimEachStart: false, trimEachEnd: true);
             default:
                 if (DicomVRInfo.IsString(e.VR))
                 {
-                    return SplitValues(Encoding.Latin1.GetString(raw), trimStart: false);
+                    return DicomTextSpans.SplitLatin1(DicomTextSpans.TrimPadding(raw), trimEachStart: false, trimEachEnd: false);
                 }
 
                 return [];
         }
     }
+
+    /// <summary>The text of DS (white space trimmed first, then padding) or IS (padding) before it is split.</summary>
+    private static ReadOnlySpan<byte> NumberText(DicomVR vr, ReadOnlySpan<byte> raw) => vr == DicomVR.DS
+        ? DicomTextSpans.TrimPadding(DicomTextSpans.TrimWhiteSpace(raw, start: true, end: true))
+        : DicomTextSpans.TrimPadding(raw);
+
+    /// <summary>
+    /// A value decoded without its trailing spaces and NULs. Without code extensions the padding bytes are dropped
+    /// before decoding (no character set uses 0x20 or 0x00 inside a multi-byte character); with them the decoded
+    /// text is trimmed, as escape sequences may switch to sets that read bytes in pairs.
+    /// </summary>
+    private static string DecodePadded(DicomCharacterSet charset, ReadOnlySpan<byte> raw, bool personName) =>
+        raw.Contains(DicomCharacterSet.Escape)
+            ? charset.Decode(raw, personName).TrimEnd(' ', '\0')
+            : charset.Decode(DicomTextSpans.TrimPadding(raw), personName);
 
     /// <summary>Strips trailing spaces and NULs, then splits on '\' (pydicom's MultiString).</summary>
     private static string[] SplitValues(string text, bool trimStart)
@@ -221,53 +255,49 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         return s.Split('\\');
     }
 
+    /// <summary>The whole value as text, padding removed.</summary>
     private string DecodeText(in DicomElement e)
     {
         var raw = e.RawValue.Span;
-        return DicomVRInfo.IsEncodedText(e.VR) ? CharacterSet.Decode(raw, e.VR == DicomVR.PN) : Encoding.Latin1.GetString(raw);
+        return DicomVRInfo.IsEncodedText(e.VR)
+            ? DecodePadded(CharacterSet, raw, e.VR == DicomVR.PN)
+            : DicomTextSpans.Latin1(DicomTextSpans.TrimPadding(raw));
     }
 
     // ---------------------------------------------------------------- person names
 
     public DicomPersonName? GetPersonName(DicomTag tag) =>
-        TryGetElement(tag, out var e) ? GetPersonNames(e).FirstOrDefault() : null;
+        TryGetElement(tag, out var e) ? GetPersonNames(e)[0] : null;
 
     public IReadOnlyList<DicomPersonName> GetPersonNames(DicomTag tag) =>
         TryGetElement(tag, out var e) ? GetPersonNames(e) : [];
 
-    private List<DicomPersonName> GetPersonNames(in DicomElement e)
+    internal DicomPersonName[] GetPersonNames(in DicomElement e)
     {
-        var raw = e.RawValue.Span;
-        var end = raw.Length;
-        while (end > 0 && raw[end - 1] is (byte)' ' or 0)
-        {
-            end--;
-        }
-
-        raw = raw[..end];
+        var raw = DicomTextSpans.TrimPadding(e.RawValue.Span);
         var charset = CharacterSet;
-        var names = new List<DicomPersonName>();
-        foreach (var value in raw.Split((byte)'\\'))
+        var names = new DicomPersonName[raw.Count(DicomTextSpans.Backslash) + 1];
+        var i = 0;
+        foreach (var value in raw.Split(DicomTextSpans.Backslash))
         {
-            // Groups are decoded separately: each starts in the first character set.
-            var builder = new StringBuilder();
-            var first = true;
             var bytes = raw[value];
-            foreach (var group in bytes.Split((byte)'='))
-            {
-                if (!first)
-                {
-                    builder.Append('=');
-                }
-
-                builder.Append(charset.Decode(bytes[group], personName: true));
-                first = false;
-            }
-
-            names.Add(new DicomPersonName(builder.ToString()));
+            names[i++] = new DicomPersonName(bytes.Contains((byte)'=') ? DecodeNameGroups(charset, bytes) : charset.Decode(bytes, personName: true));
         }
 
         return names;
+    }
+
+    /// <summary>Groups are decoded separately: each starts in the first character set.</summary>
+    private static string DecodeNameGroups(DicomCharacterSet charset, ReadOnlySpan<byte> bytes)
+    {
+        var groups = new string[bytes.Count((byte)'=') + 1];
+        var i = 0;
+        foreach (var group in bytes.Split((byte)'='))
+        {
+            groups[i++] = charset.Decode(bytes[group], personName: true);
+        }
+
+        return string.Join('=', groups);
     }
 
     // ---------------------------------------------------------------- numbers
@@ -313,7 +343,12 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
             return true;
         }
 
-        if (e.VR is DicomVR.DS or DicomVR.IS || e.VR == DicomVR.UN && raw.Length < 64)
+        if (e.VR is DicomVR.DS or DicomVR.IS)
+        {
+            return DicomTextSpans.TryGetValue(NumberText(e.VR, raw), index, out var text) && TryParseDecimalString(text, out value);
+        }
+
+        if (e.VR == DicomVR.UN && raw.Length < 64)
         {
             var values = GetStrings(e);
             return index < values.Length && TryParseDecimalString(values[index], out value);
@@ -347,6 +382,22 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
             return result;
         }
 
+        if (e.VR is DicomVR.DS or DicomVR.IS)
+        {
+            var text = NumberText(e.VR, e.RawValue.Span);
+            var numbers = new double[text.Count(DicomTextSpans.Backslash) + 1];
+            var parsed = 0;
+            foreach (var range in text.Split(DicomTextSpans.Backslash))
+            {
+                if (TryParseDecimalString(text[range], out var d))
+                {
+                    numbers[parsed++] = d;
+                }
+            }
+
+            return parsed == numbers.Length ? numbers : numbers[..parsed];
+        }
+
         var strings = GetStrings(e);
         var list = new List<double>(strings.Length);
         foreach (var s in strings)
@@ -362,6 +413,10 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
 
     internal static bool TryParseDecimalString(string text, out double value) =>
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>The same parse over Latin-1 bytes (non-ASCII bytes fail it, as their chars fail the text parse).</summary>
+    private static bool TryParseDecimalString(ReadOnlySpan<byte> text, out double value) =>
+        double.TryParse(DicomTextSpans.TrimWhiteSpace(text, start: true, end: true), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
     internal double ReadBinaryNumber(DicomVR vr, ReadOnlySpan<byte> b)
     {
@@ -385,20 +440,52 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     public bool TryGetDate(DicomTag tag, out DateOnly date)
     {
         date = default;
-        return TryGetString(tag, out var s) && DicomValueParsers.TryParseDate(s.Split('\\')[0], out date);
+        Span<char> buffer = stackalloc char[FirstValueBufferLength];
+        return TryGetFirstValue(tag, buffer, out var text) && DicomValueParsers.TryParseDate(text, out date);
     }
 
     public bool TryGetTime(DicomTag tag, out TimeOnly time)
     {
         time = default;
-        return TryGetString(tag, out var s) && DicomValueParsers.TryParseTime(s.Split('\\')[0], out time);
+        Span<char> buffer = stackalloc char[FirstValueBufferLength];
+        return TryGetFirstValue(tag, buffer, out var text) && DicomValueParsers.TryParseTime(text, out time);
     }
 
     /// <summary>A DT value (offset ignored in the result; see <see cref="DicomValueParsers.TryParseDateTime"/>).</summary>
     public bool TryGetDateTime(DicomTag tag, out DateTime value)
     {
         value = default;
-        return TryGetString(tag, out var s) && DicomValueParsers.TryParseDateTime(s.Split('\\')[0], out value, out _);
+        Span<char> buffer = stackalloc char[FirstValueBufferLength];
+        return TryGetFirstValue(tag, buffer, out var text) && DicomValueParsers.TryParseDateTime(text, out value, out _);
+    }
+
+    private const int FirstValueBufferLength = 64;
+
+    /// <summary>
+    /// The first value of a text element (padding removed), as <see cref="TryGetString"/> then a split on '' would
+    /// give it: Latin-1 values short enough are widened into <paramref name="buffer"/> without a string.
+    /// </summary>
+    private bool TryGetFirstValue(DicomTag tag, Span<char> buffer, out ReadOnlySpan<char> text)
+    {
+        text = default;
+        if (!TryGetElement(tag, out var e) || !DicomVRInfo.IsString(e.VR) && e.VR != DicomVR.UN)
+        {
+            return false;
+        }
+
+        var raw = DicomTextSpans.TrimPadding(e.RawValue.Span);
+        if (DicomVRInfo.IsEncodedText(e.VR) || raw.Length > buffer.Length)
+        {
+            var whole = DecodeText(e);
+            var slash = whole.IndexOf('\\');
+            text = slash < 0 ? whole : whole.AsSpan(0, slash);
+            return true;
+        }
+
+        var end = raw.IndexOf(DicomTextSpans.Backslash);
+        var first = end < 0 ? raw : raw[..end];
+        text = buffer[..Encoding.Latin1.GetChars(first, buffer)];
+        return true;
     }
 
     /// <summary>Combines a DA and a TM element (e.g. StudyDate + StudyTime); time defaults to midnight.</summary>

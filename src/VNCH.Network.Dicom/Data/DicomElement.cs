@@ -40,7 +40,11 @@ public readonly struct DicomElement
     /// <summary>Offset of the first value byte in the source stream (inflated stream for deflated syntaxes); -1 if built.</summary>
     public long ValueOffset { get; }
 
-    /// <summary>The value bytes in the byte order of the data set (empty for sequences and encapsulated data).</summary>
+    /// <summary>
+    /// The value bytes in the byte order of the data set (empty for sequences and encapsulated data). For an element
+    /// read by <see cref="DicomReader"/> this is a slice of the <see cref="DicomFile"/>'s buffer: valid until the file is
+    /// disposed (then reading it throws <see cref="ObjectDisposedException"/>); copy it to keep it longer.
+    /// </summary>
     public ReadOnlyMemory<byte> RawValue { get; }
 
     /// <summary>False when the value was referenced (pixel data read with <see cref="PixelDataMode.Reference"/>) or skipped.</summary>
@@ -54,11 +58,26 @@ public readonly struct DicomElement
 
     public bool IsSequence => _children is IReadOnlyList<DicomDataset>;
 
+    /// <summary>This element with its value, items and fragments copied into memory of its own.</summary>
+    internal DicomElement DeepCopy(DicomDataset owner)
+    {
+        object? children = _children switch
+        {
+            IReadOnlyList<DicomDataset> items => items.Select(item => item.DeepCopy(owner)).ToList(),
+            DicomFragments fragments => fragments.DeepCopy(),
+            _ => null,
+        };
+        return new DicomElement(Tag, VR, FileVR, Length, ValueOffset, RawValue.ToArray(), children, IsValueLoaded);
+    }
+
     public override string ToString() => $"{Tag} {VR} length {(IsUndefinedLength ? "undefined" : Length.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
 }
 
-/// <summary>One item of encapsulated data: where it lies in the source and, if loaded, its bytes.</summary>
-public readonly record struct DicomFragment(long Offset, uint Length, ReadOnlyMemory<byte> Data, bool IsLoaded);
+/// <summary>One item of encapsulated data: where it lies in the source and, if loaded, its bytes (valid while the file is, as <see cref="DicomElement.RawValue"/>).</summary>
+public readonly record struct DicomFragment(long Offset, uint Length, ReadOnlyMemory<byte> Data, bool IsLoaded)
+{
+    internal DicomFragment DeepCopy() => this with { Data = Data.ToArray() };
+}
 
 /// <summary>Encapsulated data (PS3.5 A.4): the Basic Offset Table item and the fragment items that follow it.</summary>
 public sealed class DicomFragments
@@ -68,6 +87,8 @@ public sealed class DicomFragments
         BasicOffsetTableItem = basicOffsetTableItem;
         Fragments = fragments;
     }
+
+    internal DicomFragments DeepCopy() => new(BasicOffsetTableItem.DeepCopy(), [.. Fragments.Select(f => f.DeepCopy())]);
 
     /// <summary>The first item (may be empty).</summary>
     public DicomFragment BasicOffsetTableItem { get; }

@@ -33,26 +33,41 @@ public sealed record DicomPersonNameGroup(string Family, string Given, string Mi
     }
 }
 
-/// <summary>A person name value with its alphabetic, ideographic and phonetic groups.</summary>
+/// <summary>
+/// A person name value with its alphabetic, ideographic and phonetic groups. The groups are split out on first
+/// use (as pydicom's PersonName does), so reading names that are only passed on as text costs one string.
+/// </summary>
 public sealed class DicomPersonName
 {
+    private DicomPersonNameGroup[]? _groups;
+
     public DicomPersonName(string value)
     {
         Original = value;
-        var groups = value.Split('=');
-        Alphabetic = DicomPersonNameGroup.Parse(groups[0]);
-        Ideographic = groups.Length > 1 ? DicomPersonNameGroup.Parse(groups[1]) : DicomPersonNameGroup.Empty;
-        Phonetic = groups.Length > 2 ? DicomPersonNameGroup.Parse(groups[2]) : DicomPersonNameGroup.Empty;
     }
 
     /// <summary>The decoded value as found (groups separated by '=').</summary>
     public string Original { get; }
 
-    public DicomPersonNameGroup Alphabetic { get; }
+    public DicomPersonNameGroup Alphabetic => Groups[0];
 
-    public DicomPersonNameGroup Ideographic { get; }
+    public DicomPersonNameGroup Ideographic => Groups[1];
 
-    public DicomPersonNameGroup Phonetic { get; }
+    public DicomPersonNameGroup Phonetic => Groups[2];
+
+    // Idempotent, so a race between readers only parses twice.
+    private DicomPersonNameGroup[] Groups => _groups ??= ParseGroups(Original);
+
+    private static DicomPersonNameGroup[] ParseGroups(string value)
+    {
+        var groups = value.Split('=');
+        return
+        [
+            DicomPersonNameGroup.Parse(groups[0]),
+            groups.Length > 1 ? DicomPersonNameGroup.Parse(groups[1]) : DicomPersonNameGroup.Empty,
+            groups.Length > 2 ? DicomPersonNameGroup.Parse(groups[2]) : DicomPersonNameGroup.Empty,
+        ];
+    }
 
     public string Family => Alphabetic.Family;
 

@@ -2,7 +2,8 @@ namespace VNCH.Network.Dicom;
 
 /// <summary>
 /// Forward reader over a stream with a growable window. Slices handed out stay valid: when more data is needed
-/// a new buffer is allocated (the old one lives on in the slices), so values reference the bytes without copies.
+/// a new buffer is rented (the old one lives on in the slices), so values reference the bytes without copies.
+/// Every buffer belongs to <see cref="Buffers"/>, which the <see cref="DicomFile"/> releases on dispose.
 /// Lengths are checked against what is left in the stream before anything is allocated.
 /// </summary>
 internal sealed class ByteSource
@@ -13,14 +14,17 @@ internal sealed class ByteSource
     private readonly Stream? _stream;
     private readonly long _streamOrigin;
     private byte[] _buffer;
+    private DicomBuffer? _current;
+    private int _capacity;
     private int _pos;
     private int _end;
     private long _bufferStart;
     private bool _eof;
 
     /// <summary>A source over memory already in hand (no copy).</summary>
-    public ByteSource(ReadOnlyMemory<byte> memory, long length)
+    public ByteSource(ReadOnlyMemory<byte> memory, long length, DicomBufferSet buffers)
     {
+        Buffers = buffers;
         if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) && segment.Array is not null)
         {
             _buffer = segment.Array;
@@ -34,13 +38,16 @@ internal sealed class ByteSource
             _end = _buffer.Length;
         }
 
+        _current = buffers.Borrow(_buffer);
+        _capacity = _end;
         Length = length;
         _eof = true;
     }
 
     /// <summary>A source over a stream; <paramref name="firstChunk"/> is the size of the first read.</summary>
-    public ByteSource(Stream stream, int firstChunk)
+    public ByteSource(Stream stream, int firstChunk, DicomBufferSet buffers)
     {
+        Buffers = buffers;
         _stream = stream;
         CanSeek = stream.CanSeek;
         _streamOrigin = CanSeek ? stream.Position : 0;
@@ -50,6 +57,9 @@ internal sealed class ByteSource
     }
 
     private readonly int _firstChunk = ChunkSize;
+
+    /// <summary>The buffers the values are slices of.</summary>
+    public DicomBufferSet Buffers { get; }
 
     /// <summary>Total length when known (seekable stream or memory), else -1.</summary>
     public long Length { get; }
@@ -86,7 +96,7 @@ internal sealed class ByteSource
         }
 
         var available = _end - _pos;
-        long target = Math.Max(count, _buffer.Length == 0 ? _firstChunk : ChunkSize);
+        long target = Math.Max(count, _capacity == 0 ? _firstChunk : ChunkSize);
         if (Length >= 0)
         {
             target = Math.Min(target, Remaining);
@@ -96,12 +106,7 @@ internal sealed class ByteSource
             return TryEnsureGrowing(count);
         }
 
-        var next = GC.AllocateUninitializedArray<byte>((int)target);
-        _buffer.AsSpan(_pos, available).CopyTo(next);
-        _bufferStart += _pos;
-        _buffer = next;
-        _pos = 0;
-        _end = available;
+        NextBuffer((int)target, available);
         Fill();
         return _end >= count;
     }
@@ -113,12 +118,7 @@ internal sealed class ByteSource
         {
             var available = _end - _pos;
             var target = (int)Math.Min(count, Math.Max((long)available * 2, UnknownLengthGrowthCap));
-            var next = GC.AllocateUninitializedArray<byte>(target);
-            _buffer.AsSpan(_pos, available).CopyTo(next);
-            _bufferStart += _pos;
-            _buffer = next;
-            _pos = 0;
-            _end = available;
+            NextBuffer(target, available);
             Fill();
             if (_eof && _end < count)
             {
@@ -129,11 +129,24 @@ internal sealed class ByteSource
         return true;
     }
 
+    /// <summary>Moves the <paramref name="available"/> unread bytes into a new pooled buffer of <paramref name="capacity"/> bytes.</summary>
+    private void NextBuffer(int capacity, int available)
+    {
+        var next = Buffers.Rent(capacity);
+        _buffer.AsSpan(_pos, available).CopyTo(next.Array);
+        _bufferStart += _pos;
+        _current = next;
+        _buffer = next.Array;
+        _capacity = capacity;
+        _pos = 0;
+        _end = available;
+    }
+
     private void Fill()
     {
-        while (_end < _buffer.Length)
+        while (_end < _capacity)
         {
-            var n = _stream!.Read(_buffer, _end, _buffer.Length - _end);
+            var n = _stream!.Read(_buffer, _end, _capacity - _end);
             if (n <= 0)
             {
                 _eof = true;
@@ -159,7 +172,7 @@ internal sealed class ByteSource
     /// <summary>Takes <paramref name="count"/> bytes (already ensured) as a slice of the window.</summary>
     public ReadOnlyMemory<byte> Take(int count)
     {
-        var slice = new ReadOnlyMemory<byte>(_buffer, _pos, count);
+        var slice = _current is null ? ReadOnlyMemory<byte>.Empty : _current.Slice(_pos, count);
         _pos += count;
         return slice;
     }
@@ -184,29 +197,43 @@ internal sealed class ByteSource
         {
             _stream!.Seek(_streamOrigin + target, SeekOrigin.Begin);
             _bufferStart = target;
-            _buffer = [];
-            _pos = _end = 0;
+            DropWindow();
             return true;
         }
 
-        var scratch = new byte[(int)Math.Min(count, ChunkSize)];
+        var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(count, ChunkSize));
         _bufferStart += _end;
-        _pos = _end = 0;
-        _buffer = [];
-        while (count > 0)
+        DropWindow();
+        try
         {
-            var n = _stream!.Read(scratch, 0, (int)Math.Min(count, scratch.Length));
-            if (n <= 0)
+            while (count > 0)
             {
-                _eof = true;
-                return false;
-            }
+                var n = _stream!.Read(scratch, 0, (int)Math.Min(count, scratch.Length));
+                if (n <= 0)
+                {
+                    _eof = true;
+                    return false;
+                }
 
-            count -= n;
-            _bufferStart += n;
+                count -= n;
+                _bufferStart += n;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
         }
 
         return true;
+    }
+
+    /// <summary>Forgets the window (its buffer stays in <see cref="Buffers"/> for the slices already taken).</summary>
+    private void DropWindow()
+    {
+        _buffer = [];
+        _current = null;
+        _capacity = 0;
+        _pos = _end = 0;
     }
 
     /// <summary>A stream of the bytes from the current position on (used to inflate deflated data sets).</summary>

@@ -1,13 +1,37 @@
 namespace VNCH.Network.Dicom;
 
-/// <summary>A DICOM Part 10 file (or a bare data set) as read.</summary>
-public sealed class DicomFile
+/// <summary>
+/// A DICOM Part 10 file (or a bare data set) as read. It owns the buffers its values are slices of (rented from
+/// the shared array pool when read from a stream): dispose it when done, and every raw value
+/// (<see cref="DicomElement.RawValue"/>, pixel data, fragments, the preamble) and every accessor that reads one then
+/// throws <see cref="ObjectDisposedException"/>. Converted values (strings, numbers, arrays) are copies and stay
+/// valid; a data set that must outlive the file is copied with <see cref="DicomDataset.DeepCopy"/> first.
+/// Not disposing is safe: the buffers are then collected instead of going back to the pool.
+/// </summary>
+public sealed class DicomFile : IDisposable
 {
+    private readonly DicomBufferSet? _buffers;
+
     public DicomFile(DicomDataset fileMetaInformation, DicomDataset dataset, TransferSyntax transferSyntax)
     {
         FileMetaInformation = fileMetaInformation;
         Dataset = dataset;
         TransferSyntax = transferSyntax;
+    }
+
+    internal DicomFile(DicomDataset fileMetaInformation, DicomDataset dataset, TransferSyntax transferSyntax, DicomBufferSet buffers)
+        : this(fileMetaInformation, dataset, transferSyntax)
+    {
+        _buffers = buffers;
+    }
+
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>Returns the read buffers to the pool; the values read from them can no longer be accessed.</summary>
+    public void Dispose()
+    {
+        IsDisposed = true;
+        _buffers?.Dispose();
     }
 
     /// <summary>The 128-byte preamble followed by "DICM" was present.</summary>

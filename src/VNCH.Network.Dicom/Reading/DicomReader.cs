@@ -6,7 +6,8 @@ namespace VNCH.Network.Dicom;
 /// <summary>
 /// Reads DICOM Part 10 files and bare data sets. The parser is iterative (an explicit stack, no recursion) with
 /// a nesting limit; every length is checked against what is left before it is used; every failure is a
-/// <see cref="DicomException"/> naming the tag and byte offset.
+/// <see cref="DicomException"/> naming the tag and byte offset. Values are slices of the file's read buffers
+/// (pooled when read from a stream): dispose the <see cref="DicomFile"/> when done with its values.
 /// </summary>
 public static class DicomReader
 {
@@ -23,11 +24,12 @@ public static class DicomReader
     public static DicomFile Read(Stream stream, DicomReadOptions? options = null)
     {
         options ??= DicomReadOptions.Default;
+        var buffers = new DicomBufferSet();
         ByteSource source;
         if (stream is MemoryStream ms && ms.TryGetBuffer(out var segment))
         {
             var start = (int)ms.Position;
-            source = new ByteSource(segment.AsMemory(start), segment.Count - start);
+            source = new ByteSource(segment.AsMemory(start), segment.Count - start, buffers);
         }
         else
         {
@@ -46,14 +48,14 @@ public static class DicomReader
                 }
             }
 
-            source = new ByteSource(stream, first);
+            source = new ByteSource(stream, first, buffers);
         }
 
         return Read(source, options);
     }
 
     public static DicomFile Read(ReadOnlyMemory<byte> bytes, DicomReadOptions? options = null) =>
-        Read(new ByteSource(bytes, bytes.Length), options ?? DicomReadOptions.Default);
+        Read(new ByteSource(bytes, bytes.Length, new DicomBufferSet()), options ?? DicomReadOptions.Default);
 
     private static DicomFile Read(ByteSource source, DicomReadOptions options)
     {
@@ -61,13 +63,15 @@ public static class DicomReader
         {
             return ReadCore(source, options);
         }
-        catch (DicomException)
+        catch (Exception ex)
         {
+            source.Buffers.Dispose(); // no file owns them: back to the pool now
+            if (ex is IOException or InvalidDataException or DecoderFallbackException or OutOfMemoryException or ArgumentException or NotSupportedException)
+            {
+                throw new DicomFormatException($"Could not read the DICOM data: {ex.Message}", offset: source.Position, inner: ex);
+            }
+
             throw;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or DecoderFallbackException or OutOfMemoryException or ArgumentException or NotSupportedException)
-        {
-            throw new DicomFormatException($"Could not read the DICOM data: {ex.Message}", offset: source.Position, inner: ex);
         }
     }
 
@@ -120,7 +124,7 @@ public static class DicomReader
             {
                 var deflated = new CountingReadStream(source.RemainderAsStream());
                 var inflated = new InflateLimitStream(new DeflateStream(deflated, CompressionMode.Decompress), options.MaxInflatedBytes, options.MaxInflationRatio, deflated);
-                parser = new DatasetParser(new ByteSource(inflated, 64 * 1024), options, offsetsInSource: false);
+                parser = new DatasetParser(new ByteSource(inflated, 64 * 1024, source.Buffers), options, offsetsInSource: false);
                 parser.Parse(dataset, transferSyntax.IsImplicitVR, transferSyntax.IsBigEndian, isMeta: false);
             }
             finally
@@ -134,7 +138,7 @@ public static class DicomReader
             parser.Parse(dataset, transferSyntax.IsImplicitVR, transferSyntax.IsBigEndian, isMeta: false);
         }
 
-        return new DicomFile(meta, dataset, transferSyntax)
+        return new DicomFile(meta, dataset, transferSyntax, source.Buffers)
         {
             HasPreamble = hasPreamble,
             Preamble = preamble,

@@ -10,7 +10,7 @@ namespace VNCH.Network.Dicom;
 /// </summary>
 public sealed class DicomCharacterSet
 {
-    private const byte Esc = 0x1B;
+    internal const byte Escape = 0x1B;
 
     // Code page numbers come from System.Text.Encoding.CodePages (registered once below).
     private static readonly Encoding Latin1 = Encoding.Latin1;
@@ -132,7 +132,7 @@ public sealed class DicomCharacterSet
             return string.Empty;
         }
 
-        if (bytes.IndexOf(Esc) < 0)
+        if (bytes.IndexOf(Escape) < 0)
         {
             return Encodings[0].GetString(bytes);
         }
@@ -141,11 +141,11 @@ public sealed class DicomCharacterSet
         var start = 0;
         while (start < bytes.Length)
         {
-            var next = bytes[(start + 1)..].IndexOf(Esc);
+            var next = bytes[(start + 1)..].IndexOf(Escape);
             var end = next < 0 ? bytes.Length : start + 1 + next;
-            if (start == 0 && bytes[0] != Esc)
+            if (start == 0 && bytes[0] != Escape)
             {
-                end = bytes.IndexOf(Esc);
+                end = bytes.IndexOf(Escape);
             }
 
             DecodeFragment(bytes[start..end], personName, builder);
@@ -157,7 +157,7 @@ public sealed class DicomCharacterSet
 
     private void DecodeFragment(ReadOnlySpan<byte> fragment, bool personName, StringBuilder builder)
     {
-        if (fragment[0] != Esc)
+        if (fragment[0] != Escape)
         {
             builder.Append(Encodings[0].GetString(fragment));
             return;

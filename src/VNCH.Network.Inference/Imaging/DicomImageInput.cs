@@ -65,7 +65,7 @@ public sealed class DicomImageInput : IDisposable
             stream = buffered;
         }
 
-        var file = DicomReader.Read(stream);
+        using var file = DicomReader.Read(stream);
         var dataset = file.Dataset;
         var pixels = DicomPixelFrames.FromFile(file, stream);
         using var frame = pixels.DecodeFrame(0);

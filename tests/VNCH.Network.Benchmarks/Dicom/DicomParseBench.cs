@@ -141,7 +141,7 @@ public class DicomParseBench
         {
             try
             {
-                var file = DicomReader.ReadFile(path, options);
+                using var file = DicomReader.ReadFile(path, options);
                 count += file.Dataset.Count;
                 if (touch)
                 {

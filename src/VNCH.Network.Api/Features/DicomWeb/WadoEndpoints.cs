@@ -79,7 +79,7 @@ public static class WadoEndpoints
             foreach (var instance in resources!.Instances)
             {
                 await using var original = await queries.OpenAsync(context.Caller, instance, cancellationToken);
-                var file = DicomReader.Read(original, new DicomReadOptions { PixelDataMode = PixelDataMode.Reference });
+                using var file = DicomReader.Read(original, new DicomReadOptions { PixelDataMode = PixelDataMode.Reference });
                 var bulk = context.Url(DicomWebResources.InstancePath(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid)) + "/bulkdata/";
                 DicomJsonWriter.Write(json, file.Dataset, new DicomJsonOptions { BulkDataUri = r => bulk + r.Path.Replace('/', '.') });
                 await json.FlushAsync(cancellationToken);
@@ -116,6 +116,7 @@ public static class WadoEndpoints
         var frames = NativeFrames.Open(file, original);
         if (frames is null)
         {
+            file.Dispose();
             await original.DisposeAsync();
             return DicomWebResources.NotAcceptable(
                 $"Frames are served for uncompressed pixel data only; this instance is stored in {instance.TransferSyntaxUid}. Retrieve the instance, or its rendered frames.");
@@ -123,6 +124,7 @@ public static class WadoEndpoints
 
         if (numbers.Any(n => n > frames.FrameCount))
         {
+            file.Dispose();
             await original.DisposeAsync();
             return ApiProblems.Problem(StatusCodes.Status404NotFound, "frame-not-found", "Frame not found", $"The instance has {frames.FrameCount} frame(s).");
         }
@@ -130,12 +132,16 @@ public static class WadoEndpoints
         var location = context.Url(context.Http.Request.Path);
         return new MultipartRelatedResult(OctetStream, async (writer, cancellationToken) =>
         {
-            await using (original)
+            // Frames are read from the file (its loaded pixel data on unseekable stores) until the response is written.
+            using (file)
             {
-                foreach (var number in numbers)
+                await using (original)
                 {
-                    var bytes = await frames.ReadFrameAsync(number - 1, cancellationToken);
-                    await writer.WritePartAsync($"{OctetStream}; transfer-syntax=1.2.840.10008.1.2.1", bytes, location, cancellationToken);
+                    foreach (var number in numbers)
+                    {
+                        var bytes = await frames.ReadFrameAsync(number - 1, cancellationToken);
+                        await writer.WritePartAsync($"{OctetStream}; transfer-syntax=1.2.840.10008.1.2.1", bytes, location, cancellationToken);
+                    }
                 }
             }
         });
@@ -152,7 +158,7 @@ public static class WadoEndpoints
 
         var instance = resources!.Instances[0];
         await using var original = await context.Service<DicomWebQueries>().OpenAsync(context.Caller, instance, context.Aborted);
-        var file = DicomReader.Read(original, new DicomReadOptions { PixelDataMode = PixelDataMode.Load });
+        using var file = DicomReader.Read(original, new DicomReadOptions { PixelDataMode = PixelDataMode.Load });
         if (!TryFind(file.Dataset, path, out var owner, out var element))
         {
             return ApiProblems.Problem(StatusCodes.Status404NotFound, "bulkdata-not-found", "Bulk data not found", $"The instance has no element at '{path}'.");
@@ -213,7 +219,7 @@ public static class WadoEndpoints
 
         var instance = resources!.Instances[0];
         await using var original = await context.Service<DicomWebQueries>().OpenAsync(context.Caller, instance, context.Aborted);
-        var file = DicomReader.Read(original, new DicomReadOptions { PixelDataMode = PixelDataMode.Reference });
+        using var file = DicomReader.Read(original, new DicomReadOptions { PixelDataMode = PixelDataMode.Reference });
         if (file.PixelData is null)
         {
             return DicomWebResources.NotAcceptable("The instance has no pixel data to render.");

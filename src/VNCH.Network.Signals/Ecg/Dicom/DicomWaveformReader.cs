@@ -20,7 +20,8 @@ public static class DicomWaveformReader
         ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            return ReadGroups(DicomReader.Read(stream).Dataset);
+            using var file = DicomReader.Read(stream);
+            return ReadGroups(file.Dataset);
         }
         catch (DicomException ex)
         {

@@ -61,6 +61,15 @@ public sealed class DicomDocumentParser(InputBudget? budget = null) : IStudyDocu
             throw new DocumentRejectedException(IngestReasons.CannotUnderstand, $"Not a readable DICOM file: {ex.Message}", ex);
         }
 
+        // Everything the document keeps is converted (strings, numbers) before the file's buffers go back to the pool.
+        using (file)
+        {
+            return Task.FromResult(Describe(file));
+        }
+    }
+
+    private static ParsedDocument Describe(DicomFile file)
+    {
         var data = file.Dataset;
         var meta = file.FileMetaInformation;
         var sopClass = Text(data, DicomTags.SOPClassUID) ?? Text(meta, DicomTags.MediaStorageSOPClassUID);
@@ -102,7 +111,7 @@ public sealed class DicomDocumentParser(InputBudget? budget = null) : IStudyDocu
                 AdministrativeSexCodes.FromDicom(Text(data, DicomTags.PatientSex)));
         }
 
-        return Task.FromResult(new ParsedDocument
+        return new ParsedDocument
         {
             Kind = sopClass.StartsWith(WaveformSopClassPrefix, StringComparison.Ordinal) ? StudyKind.Ecg : StudyKind.Imaging,
             StudyUid = studyUid,
@@ -126,7 +135,7 @@ public sealed class DicomDocumentParser(InputBudget? budget = null) : IStudyDocu
             PatientAgeInDays = ageInDays,
             Description = Text(data, DicomTags.StudyDescription),
             DicomIndex = DicomWeb.DicomInstanceAttributes.From(file),
-        });
+        };
     }
 
     /// <summary>The upload as the reader sees it, counted, so a declared length can be judged against the whole.</summary>
