@@ -125,16 +125,16 @@ internal sealed class CellSystem(int threshold)
             status[columns[id].Cell] = Value(id, published ? CellStatus.Published : CellStatus.SecondarySuppressed);
         }
 
-        Audit(status, known, protectedColumns.Select(id => vectors[id]).ToList(), protectedColumns);
+        Audit(status, known, protectedColumns.Select(id => vectors[id]).ToList(), protectedColumns, suppression.Witnesses());
         return status;
     }
 
     private CellValue Value(int id, CellStatus status) => new(entityCounts[id], children[id]!.Count, status);
 
-    private void Audit(Dictionary<ReportCell, CellValue> status, List<SparseVector> known, List<SparseVector> protectedVectors, List<int> protectedColumns)
+    private void Audit(Dictionary<ReportCell, CellValue> status, List<SparseVector> known, List<SparseVector> protectedVectors, List<int> protectedColumns, IReadOnlyList<long[]> certificates)
     {
         var small = status.Where(c => c.Value.IsPublished && (IsSmall(c.Value.Studies) || IsSmall(c.Value.Children))).Select(c => c.Key).ToList();
-        var derivable = LinearDisclosureAuditor.Derivable(known, protectedVectors);
+        var derivable = LinearDisclosureAuditor.Derivable(known, protectedVectors, certificates);
         if (small.Count > 0 || derivable.Count > 0)
         {
             throw new DisclosureAuditException(
