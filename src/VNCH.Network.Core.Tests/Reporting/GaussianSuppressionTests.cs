@@ -68,13 +68,49 @@ public sealed class GaussianSuppressionTests
                 (suppression.TryPublish(candidate) ? published : hidden).Add(candidate);
             }
 
+            var certificate = suppression.Witnesses();
             Assert.Empty(LinearDisclosureAuditor.Derivable(published, hidden));
+            Assert.Empty(LinearDisclosureAuditor.Derivable(published, hidden, certificate));
+            Assert.All(certificate, y => Assert.All(published, c => Assert.Equal(0, Dot(c, y))));
             foreach (var vector in vectors)
             {
-                Assert.Equal(NaiveRank([.. published, vector]) == NaiveRank(published), LinearDisclosureAuditor.Derivable(published, [vector]).Count == 1);
+                var derivable = NaiveRank([.. published, vector]) == NaiveRank(published);
+                Assert.Equal(derivable, LinearDisclosureAuditor.Derivable(published, [vector]).Count == 1);
+                Assert.Equal(derivable, LinearDisclosureAuditor.Derivable(published, [vector], certificate).Count == 1);
             }
         }
     }
+
+    [Fact]
+    public void The_suppressors_witnesses_prove_every_protected_cell_without_an_elimination()
+    {
+        var suppression = new GaussianSuppression();
+        suppression.Protect(A);
+        var published = new[] { Total, Row1, Row2, Col1, Col2, B, C, D }.Where(suppression.TryPublish).ToList();
+        var certificate = suppression.Witnesses();
+
+        Assert.Equal(2, certificate.Count);
+        Assert.All(certificate, y => Assert.All(published, c => Assert.Equal(0, Dot(c, y))));
+        Assert.All(new[] { A, B, C, D }, cell => Assert.Contains(certificate, y => Dot(cell, y) != 0));
+        Assert.Empty(LinearDisclosureAuditor.Derivable(published, [A, B, C, D], certificate));
+    }
+
+    [Fact]
+    public void A_certificate_is_trusted_only_after_it_vanishes_on_every_published_cell()
+    {
+        // a = row1 - b is derivable. A forged "witness" that separates a but changes row1, one too short to cover
+        // the published cells, and a witness of row1 alone (it changes b) must all leave it reported: no vector that
+        // is zero on row1 and on b can separate a.
+        long[] forged = [1, 0, 0, 0], tooShort = [0], genuine = [5, SparseVector.Prime - 5, 7, 9];
+        Assert.Equal(0, Dot(Row1, genuine));
+        Assert.NotEqual(0, Dot(Row1, forged));
+
+        Assert.Equal([0], LinearDisclosureAuditor.Derivable([Row1, B], [A], [forged, tooShort, genuine]));
+        Assert.Empty(LinearDisclosureAuditor.Derivable([Row1], [A], [genuine])); // with only row1 published, the witness proves a safe
+    }
+
+    private static long Dot(SparseVector vector, long[] y) =>
+        vector.Indices.Select((index, i) => SparseVector.MulMod(vector.Values[i], y[index])).Aggregate(0L, SparseVector.AddMod);
 
     /// <summary>Rank by floating-point elimination with partial pivoting: written apart from both, exact enough for small 0/1 systems.</summary>
     private static int NaiveRank(IReadOnlyList<SparseVector> vectors)

@@ -163,6 +163,18 @@ public sealed class ReportSnapshotTests(GeneratedSnapshot generated)
     }
 
     [Fact]
+    public void A_snapshot_too_large_for_the_elimination_memory_is_refused_before_it_is_attempted_and_the_limit_is_not_stored()
+    {
+        // 2,100 studies give about 2,000 inner cells: a basis of some 30 MiB, over a 1 MiB limit.
+        var tight = new DisclosureOptions { MaxEliminationMemoryMiB = 1 };
+        var refused = Assert.Throws<SnapshotTooLargeException>(() => ReportSnapshotBuilder.Build(generated.Facts, null, tight, Snapshot.AsOf));
+        Assert.Contains("MaxEliminationMemoryMiB", refused.Message);
+        Assert.Contains("inner cells", refused.Message);
+
+        Assert.DoesNotContain("MaxEliminationMemoryMiB", System.Text.Json.JsonSerializer.Serialize(tight));
+    }
+
+    [Fact]
     public void A_later_snapshot_lists_revised_periods_and_subtracting_two_snapshots_isolates_nobody()
     {
         var (late, _, first, _, secondFacts, second) = generated.Consecutive;

@@ -7,6 +7,7 @@ using VNCH.Network.Contracts.Fakes;
 using VNCH.Network.Contracts.Reporting;
 using VNCH.Network.Core;
 using VNCH.Network.Core.Features.Reporting;
+using VNCH.Network.Core.Features.Reporting.Disclosure;
 using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Embedded;
 using VNCH.Network.Testing;
@@ -53,7 +54,17 @@ public static class ReportingBench
         await cube.ReplaceAllAsync(facts, CancellationToken.None);
 
         watch.Restart();
-        var snapshot = await provider.GetRequiredService<ReportSnapshots>().PublishAsync(CancellationToken.None);
+        ReportSnapshot snapshot;
+        try
+        {
+            snapshot = await provider.GetRequiredService<ReportSnapshots>().PublishAsync(CancellationToken.None);
+        }
+        catch (SnapshotTooLargeException ex)
+        {
+            Console.WriteLine($"snapshot not built after {watch.Elapsed.TotalSeconds:F1} s: {ex.Message}");
+            return 3;
+        }
+
         Console.WriteLine($"snapshot build (read cube, count, suppress, audit, persist): {watch.Elapsed.TotalSeconds:F1} s; cells {snapshot.Cells.Count:N0}, " +
                           $"published {snapshot.Cells.Values.Count(v => v.IsPublished):N0}, primary {snapshot.Cells.Values.Count(v => v.Status == CellStatus.Suppressed):N0}, " +
                           $"secondary {snapshot.Cells.Values.Count(v => v.Status == CellStatus.SecondarySuppressed):N0}");

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VNCH.Network.Core.Features.Reporting.Disclosure;
 
@@ -17,15 +19,18 @@ public sealed class ReportSnapshotOptions
 /// one as the reader's prior knowledge. Every snapshot is saved in the reporting store, so a restart continues from
 /// the last published one (its revisions and differences stay protected).
 /// </summary>
-public sealed class ReportSnapshots(IReportingStore store, IOptions<DisclosureOptions> rules, IOptions<ReportSnapshotOptions> options, TimeProvider time)
+public sealed class ReportSnapshots(
+    IReportingStore store, IOptions<DisclosureOptions> rules, IOptions<ReportSnapshotOptions> options, TimeProvider time, ILogger<ReportSnapshots>? logger = null)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly ILogger log = logger ?? NullLogger<ReportSnapshots>.Instance;
     private ReportSnapshot? current;
+    private DateTimeOffset nextAttempt;
 
     public async Task<ReportSnapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         var snapshot = current;
-        if (snapshot is not null && time.GetUtcNow() - snapshot.AsOf < options.Value.RefreshInterval)
+        if (snapshot is not null && Fresh(snapshot))
         {
             return snapshot;
         }
@@ -33,18 +38,32 @@ public sealed class ReportSnapshots(IReportingStore store, IOptions<DisclosureOp
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (current is not null && time.GetUtcNow() - current.AsOf < options.Value.RefreshInterval)
+            if (current is not null && Fresh(current))
             {
                 return current;
             }
 
-            return await PublishAsync(cancellationToken);
+            try
+            {
+                return await PublishAsync(cancellationToken);
+            }
+            catch (SnapshotTooLargeException ex) when (current is not null)
+            {
+                // The cube outgrew the configured elimination memory: keep serving the last audited snapshot and try
+                // again one refresh interval later, not on every request (the refusal costs a full count of the cube).
+                log.LogError("Report snapshot {Id} stays current: the next one was refused. {Reason}", current.Id, ex.Message);
+                nextAttempt = time.GetUtcNow() + options.Value.RefreshInterval;
+                return current;
+            }
         }
         finally
         {
             gate.Release();
         }
     }
+
+    private bool Fresh(ReportSnapshot snapshot) =>
+        time.GetUtcNow() is var now && (now - snapshot.AsOf < options.Value.RefreshInterval || now < nextAttempt);
 
     /// <summary>
     /// Cuts a new snapshot now (unless the cube is unchanged). Throws <see cref="DisclosureAuditException"/> when the

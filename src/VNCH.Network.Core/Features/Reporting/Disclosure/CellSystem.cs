@@ -20,7 +20,7 @@ internal enum ColumnKind
 /// studies with identical memberships). Inner cells are numbered geography first, then the other dimensions, with
 /// time least significant, so that a margin's leading index is its last leaf and the elimination stays sparse.
 /// </summary>
-internal sealed class CellSystem(int threshold)
+internal sealed class CellSystem(int threshold, int maxEliminationMemoryMiB)
 {
     private readonly Dictionary<(ColumnKind, ReportCell), int> ids = [];
     private readonly List<(ColumnKind Kind, ReportCell Cell)> columns = [];
@@ -78,6 +78,7 @@ internal sealed class CellSystem(int threshold)
     public Dictionary<ReportCell, CellValue> Suppress()
     {
         var vectors = Vectors();
+        EnsureItFits(vectors);
         var suppression = new GaussianSuppression(inner.Count);
         var known = new List<SparseVector>();
         var protectedColumns = new List<int>();
@@ -125,16 +126,29 @@ internal sealed class CellSystem(int threshold)
             status[columns[id].Cell] = Value(id, published ? CellStatus.Published : CellStatus.SecondarySuppressed);
         }
 
-        Audit(status, known, protectedColumns.Select(id => vectors[id]).ToList(), protectedColumns);
+        Audit(status, known, protectedColumns.Select(id => vectors[id]).ToList(), protectedColumns, suppression.Witnesses());
         return status;
+    }
+
+    /// <summary>The basis holds one dense row per pivot; pivots are bounded by the inner cells and by the cells that can become known.</summary>
+    private void EnsureItFits(SparseVector[] vectors)
+    {
+        var knowable = Enumerable.Range(0, columns.Count).LongCount(id => columns[id].Kind is ColumnKind.Previous or ColumnKind.Current && !vectors[id].IsZero);
+        var bytes = (double)inner.Count * Math.Min(inner.Count, knowable) * sizeof(long);
+        if (bytes > maxEliminationMemoryMiB * 1024d * 1024d)
+        {
+            throw new SnapshotTooLargeException(
+                $"The snapshot is not built: exact secondary suppression over {inner.Count:N0} inner cells would need about {bytes / (1L << 30):F1} GiB " +
+                $"for its elimination, over the {maxEliminationMemoryMiB:N0} MiB allowed (Vnch:Reporting:MaxEliminationMemoryMiB). The newest published snapshot is unchanged.");
+        }
     }
 
     private CellValue Value(int id, CellStatus status) => new(entityCounts[id], children[id]!.Count, status);
 
-    private void Audit(Dictionary<ReportCell, CellValue> status, List<SparseVector> known, List<SparseVector> protectedVectors, List<int> protectedColumns)
+    private void Audit(Dictionary<ReportCell, CellValue> status, List<SparseVector> known, List<SparseVector> protectedVectors, List<int> protectedColumns, IReadOnlyList<long[]> certificates)
     {
         var small = status.Where(c => c.Value.IsPublished && (IsSmall(c.Value.Studies) || IsSmall(c.Value.Children))).Select(c => c.Key).ToList();
-        var derivable = LinearDisclosureAuditor.Derivable(known, protectedVectors);
+        var derivable = LinearDisclosureAuditor.Derivable(known, protectedVectors, certificates);
         if (small.Count > 0 || derivable.Count > 0)
         {
             throw new DisclosureAuditException(
@@ -187,6 +201,9 @@ internal sealed class CellSystem(int threshold)
         }
     }
 }
+
+/// <summary>The snapshot is too large for the exact suppression within the configured memory: nothing is published.</summary>
+public sealed class SnapshotTooLargeException(string message) : Exception(message);
 
 /// <summary>The independent audit found a suppressed cell that could be computed: nothing is published.</summary>
 public sealed class DisclosureAuditException(string message) : Exception(message);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace VNCH.Network.Core.Features.Reporting.Disclosure;
 
@@ -14,4 +15,13 @@ public sealed class DisclosureOptions
     /// <summary>A rate is shown only when its denominator is at least this (and its numerator is published).</summary>
     [Range(20, 1_000_000)]
     public int RateMinimumDenominator { get; set; } = 20;
+
+    /// <summary>
+    /// The most memory the exact secondary suppression may plan for (its basis grows with the square of the inner
+    /// cells): a larger snapshot is refused with <see cref="SnapshotTooLargeException"/> before it is attempted, instead
+    /// of exhausting the host. An operating limit, not a disclosure rule: it is not stored with the snapshot.
+    /// </summary>
+    [Range(1, 1_048_576)]
+    [JsonIgnore]
+    public int MaxEliminationMemoryMiB { get; set; } = 4096;
 }

@@ -66,15 +66,17 @@ public sealed class GaussianSuppression
             return true; // held already: an identical cell stays exactly as protected
         }
 
-        if (Reduce(vector).IsZero)
+        var f1 = Apply(0, vector);
+        var f2 = Apply(1, vector);
+        if (f1 == 0 && f2 == 0)
         {
-            return false;
+            return false; // in the published span already (but for a 2^-62 chance): the audit reports it
         }
 
         var id = first.Count;
         protectedIds[vector] = id;
-        first.Add(Apply(0, vector));
-        second.Add(Apply(1, vector));
+        first.Add(f1);
+        second.Add(f2);
         for (var i = 0; i < vector.Indices.Length; i++)
         {
             if (!protectedByIndex.TryGetValue(vector.Indices[i], out var list))
@@ -89,25 +91,36 @@ public sealed class GaussianSuppression
     }
 
     /// <summary>Publishes the candidate if that keeps every protected cell underivable; otherwise protects it too.</summary>
+    /// <remarks>
+    /// The fingerprint of a candidate is that of its residual (f1 and f2 vanish on the published span), so only a
+    /// candidate that is published and adds a dimension is reduced against the basis; the others cost two dot products.
+    /// </remarks>
     public bool TryPublish(SparseVector vector)
     {
-        var residual = Reduce(vector);
-        if (residual.IsZero)
+        var f1 = Apply(0, vector);
+        var f2 = Apply(1, vector);
+        if (f1 == 0 && f2 == 0)
         {
-            return true; // already determined by what is published: publishing it tells nothing new
+            // Already determined by what is published: publishing it tells nothing new. (A vector outside the span
+            // passes here with probability 2^-62; the audit's certificate check or its exact fallback then decides.)
+            return true;
         }
 
-        var f1 = Apply(0, residual);
-        var f2 = Apply(1, residual);
-        if ((f1 == 0 && f2 == 0) || Collides(f1, f2))
+        if (Collides(f1, f2))
         {
             Protect(vector); // it equals a protected cell up to published ones: withheld, and protected in turn
             return false;
         }
 
-        AddToBasis(residual.Normalized());
+        AddToBasis(Reduce(vector).Normalized()); // f1 or f2 is nonzero on it, so it is outside the span: the residual is nonzero
         return true;
     }
+
+    /// <summary>
+    /// Two functionals that vanish on everything published and are pseudo-random otherwise: a certificate the audit
+    /// checks exactly (they must vanish on every published cell) and then uses as witnesses (<see cref="LinearDisclosureAuditor"/>).
+    /// </summary>
+    public IReadOnlyList<long[]> Witnesses() => functionals.Select(f => f[..dimension]).ToArray();
 
     /// <summary>Whether a protected cell's fingerprint is parallel to (f1, f2); cells already in W are the audit's to report.</summary>
     private bool Collides(long f1, long f2)
@@ -147,7 +160,7 @@ public sealed class GaussianSuppression
                 for (var i = 0; i < pivot.Indices.Length; i++)
                 {
                     var index = pivot.Indices[i];
-                    row[index] = (row[index] + SparseVector.MulMod(factor, pivot.Values[i])) % SparseVector.Prime;
+                    row[index] = SparseVector.AddMod(row[index], SparseVector.MulMod(factor, pivot.Values[i]));
                 }
 
                 changes.Add((otherLead, factor));
@@ -168,14 +181,14 @@ public sealed class GaussianSuppression
         {
             var delta1 = SparseVector.Mod(-SparseVector.MulMod(alpha[0], factor));
             var delta2 = SparseVector.Mod(-SparseVector.MulMod(alpha[1], factor));
-            functionals[0][index] = (functionals[0][index] + delta1) % SparseVector.Prime;
-            functionals[1][index] = (functionals[1][index] + delta2) % SparseVector.Prime;
+            functionals[0][index] = SparseVector.AddMod(functionals[0][index], delta1);
+            functionals[1][index] = SparseVector.AddMod(functionals[1][index], delta2);
             if (protectedByIndex.TryGetValue(index, out var list))
             {
                 foreach (var (id, value) in list)
                 {
-                    first[id] = (first[id] + SparseVector.MulMod(delta1, value)) % SparseVector.Prime;
-                    second[id] = (second[id] + SparseVector.MulMod(delta2, value)) % SparseVector.Prime;
+                    first[id] = SparseVector.AddMod(first[id], SparseVector.MulMod(delta1, value));
+                    second[id] = SparseVector.AddMod(second[id], SparseVector.MulMod(delta2, value));
                 }
             }
         }
@@ -188,7 +201,7 @@ public sealed class GaussianSuppression
         long sum = 0;
         for (var i = 0; i < vector.Indices.Length; i++)
         {
-            sum = (sum + SparseVector.MulMod(f[vector.Indices[i]], vector.Values[i])) % SparseVector.Prime;
+            sum = SparseVector.AddMod(sum, SparseVector.MulMod(f[vector.Indices[i]], vector.Values[i]));
         }
 
         return sum;
@@ -266,7 +279,7 @@ public sealed class GaussianSuppression
                 {
                     if (row[index] != 0)
                     {
-                        scratch[index] = (scratch[index] + SparseVector.MulMod(factor, row[index])) % SparseVector.Prime;
+                        scratch[index] = SparseVector.AddMod(scratch[index], SparseVector.MulMod(factor, row[index]));
                     }
                 }
             }

@@ -50,7 +50,7 @@ public static class ReportSnapshotBuilder
         IReadOnlyList<ReportTable> current, List<(StudyFact? Current, StudyFact? Previous)> entities, ReportSnapshot? previous, DisclosureOptions rules)
     {
         var before = previous?.Tables ?? [];
-        var system = new CellSystem(rules.Threshold);
+        var system = new CellSystem(rules.Threshold, rules.MaxEliminationMemoryMiB);
         foreach (var (fact, old) in entities)
         {
             var changed = fact is null || old is null || !old.Equivalent(fact);

@@ -120,6 +120,13 @@ public sealed class SparseVector
         return r < 0 ? r + Prime : r;
     }
 
+    /// <summary>a + b mod p for a, b in [0, p): one comparison instead of a division (the elimination's inner loops).</summary>
+    public static long AddMod(long a, long b)
+    {
+        var sum = a + b;
+        return sum >= Prime ? sum - Prime : sum;
+    }
+
     /// <summary>a·b mod p for a, b in [0, p): the product fits in 62 bits and folds twice (p = 2^31 - 1).</summary>
     public static long MulMod(long a, long b)
     {
