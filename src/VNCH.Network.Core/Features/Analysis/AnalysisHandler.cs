@@ -19,7 +19,7 @@ namespace VNCH.Network.Core.Features.Analysis;
 public sealed class AnalysisHandler(
     IStudyStore studies,
     IOriginalStore originals,
-    IRecordStore records,
+    IAnalysisFinish finish,
     IAnalyserRegistry registry,
     IEventPublisher events,
     IAuditSink audit,
@@ -238,12 +238,7 @@ public sealed class AnalysisHandler(
 
         // The count ingestion keeps is exact unless a writer stopped between an instance record and the study update.
         study.InstanceCount = instances.Count;
-        if (study.Kind != StudyKind.Unknown)
-        {
-            // Records first, then the status: a crash in between re-runs the analysis and rewrites the same ids.
-            await records.ReplaceForStudyAsync(study.Tenant, study.Id, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, instances, now)), cancellationToken);
-        }
-
+        var records = study.Kind == StudyKind.Unknown ? null : FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, instances, now));
         switch (outcome.Status)
         {
             case StudyStatus.Completed:
@@ -257,24 +252,30 @@ public sealed class AnalysisHandler(
                 break;
         }
 
-        await studies.SaveAsync(study, cancellationToken);
-        await PublishAsync(study, correlationId, cancellationToken);
+        // Records, study, reporting contribution and audit in one unit of work (ADR 0117); the event only once committed.
+        await finish.CommitAsync(new FinishedAnalysis(study, records, AuditOf(study, correlationId)), cancellationToken);
+        await PublishEventAsync(study, cancellationToken);
     }
 
     /// <summary>The result event and the audit record of a study that reached a final state.</summary>
     private async Task PublishAsync(Study study, string correlationId, CancellationToken cancellationToken)
     {
-        var now = study.UpdatedAt;
-        await events.PublishAsync(new StudyResultEvent(study.Tenant, study.Id, study.Status, study.Kind, now), cancellationToken);
-        await audit.WriteAsync(new AuditRecord(now, Actor, study.Tenant, "study.analyse", "Study", study.Id,
+        await PublishEventAsync(study, cancellationToken);
+        await audit.WriteAsync(AuditOf(study, correlationId), cancellationToken);
+    }
+
+    private Task PublishEventAsync(Study study, CancellationToken cancellationToken) =>
+        events.PublishAsync(new StudyResultEvent(study.Tenant, study.Id, study.Status, study.Kind, study.UpdatedAt), cancellationToken);
+
+    private static AuditRecord AuditOf(Study study, string correlationId) =>
+        new(study.UpdatedAt, Actor, study.Tenant, "study.analyse", "Study", study.Id,
             study.Status switch
             {
                 StudyStatus.Failed => AuditOutcomes.Failed,
                 StudyStatus.Rejected => AuditOutcomes.Rejected,
                 _ => AuditOutcomes.Success,
             },
-            correlationId, $"{study.Status}: {string.Join(", ", study.Analyses.Select(a => $"{a.Analyser.Id}@{a.Analyser.Version}"))}"), cancellationToken);
-    }
+            correlationId, $"{study.Status}: {string.Join(", ", study.Analyses.Select(a => $"{a.Analyser.Id}@{a.Analyser.Version}"))}");
 
     private AnalysisSubject ToSubject(Study study, IReadOnlyList<StudyInstance> instances) =>
         new(
