@@ -13,12 +13,12 @@ namespace VNCH.Network.Embedded.Work;
 
 /// <summary>
 /// The finish of an analysis as one SQLite write transaction (ADR 0117): FHIR records, the ETag-checked study, its
-/// reporting contribution and the audit record commit together, or (a conflict, a crash) none of them does and the
-/// study stays analysing for the re-delivery. Replaces four transactions and the reporting decorator's own write.
+/// reporting contribution, the audit record and the queue message's completion commit together, or (a conflict, a crash) none of them does and the
+/// study stays analysing for the re-delivery. Replaces five transactions (records, study, contribution, audit, completion).
 /// </summary>
 public sealed class SqliteAnalysisFinish(SqliteDatabase database, ReportingProjector projector, ILogger<SqliteAnalysisFinish> logger) : IAnalysisFinish
 {
-    public async Task CommitAsync(FinishedAnalysis finished, CancellationToken cancellationToken)
+    public async Task<bool> CommitAsync(FinishedAnalysis finished, CancellationToken cancellationToken)
     {
         var study = finished.Study;
         var fact = await FactOfAsync(study, cancellationToken);
@@ -37,8 +37,15 @@ public sealed class SqliteAnalysisFinish(SqliteDatabase database, ReportingProje
             }
 
             await SqliteAuditSink.AppendAsync(connection, transaction, finished.Audit);
+            if (finished.Delivery is { } delivery)
+            {
+                // A receipt superseded meanwhile deletes nothing, as the worker's own completion would.
+                await SqliteWorkQueue.CompleteAsync(connection, transaction, delivery, cancellationToken);
+            }
+
             return etag;
         }, cancellationToken);
+        return finished.Delivery is not null;
     }
 
     /// <summary>As in <see cref="ReportingStudyStore"/>: a contribution that cannot be computed never fails the finish.</summary>

@@ -29,7 +29,7 @@ public abstract class AnalysisFinishContractTests
         var study = await ReadAsync(ports, "s-1");
         study.Complete(T0.AddMinutes(1));
 
-        await ports.Finish.CommitAsync(Finished(study, "o1", "analyse:s-1:1"), CancellationToken.None);
+        _ = await ports.Finish.CommitAsync(Finished(study, "o1", "analyse:s-1:1"), CancellationToken.None);
 
         var stored = await ReadAsync(ports, "s-1");
         Assert.Equal(StudyStatus.Completed, stored.Status);
@@ -69,11 +69,11 @@ public abstract class AnalysisFinishContractTests
 
         var retry = await ReadAsync(ports, "s-1");
         retry.Complete(T0.AddMinutes(2));
-        await ports.Finish.CommitAsync(Finished(retry, "o1", "analyse:s-1:2"), CancellationToken.None);
+        _ = await ports.Finish.CommitAsync(Finished(retry, "o1", "analyse:s-1:2"), CancellationToken.None);
 
         // A finish repeated on the final study (its queue acknowledgment was lost) replaces, never adds.
         var again = await ReadAsync(ports, "s-1");
-        await ports.Finish.CommitAsync(Finished(again, "o1", "analyse:s-1:3"), CancellationToken.None);
+        _ = await ports.Finish.CommitAsync(Finished(again, "o1", "analyse:s-1:3"), CancellationToken.None);
 
         Assert.Equal(StudyStatus.Completed, (await ReadAsync(ports, "s-1")).Status);
         Assert.Equal(["Patient/p", "Observation/o1"], await RecordIdsAsync(ports, "s-1"));

@@ -37,12 +37,21 @@ public sealed class AnalysisHandler(
     /// host must do with the message. Nothing escapes but cancellation: any failure, including the stores', is
     /// turned into a retry or, on the last attempt, a poisoned item whose study is marked failed with the reason.
     /// </summary>
-    public async Task<WorkDisposition> HandleAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken)
+    public Task<WorkDisposition> HandleAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken) =>
+        HandleAsync(item, attempt, null, cancellationToken);
+
+    /// <summary>
+    /// As above, for a host whose finish may complete <paramref name="delivery"/> in its own commit (the embedded queue,
+    /// ADR 0117): <see cref="WorkDisposition.Completed"/> then says the message is gone already.
+    /// </summary>
+    public Task<WorkDisposition> HandleAsync(WorkMessage delivery, CancellationToken cancellationToken) =>
+        HandleAsync(delivery.Item, delivery.DequeueCount, delivery, cancellationToken);
+
+    private async Task<WorkDisposition> HandleAsync(AnalyseStudy item, int attempt, WorkMessage? delivery, CancellationToken cancellationToken)
     {
         try
         {
-            await AnalyseAsync(item, attempt, cancellationToken);
-            return WorkDisposition.Done;
+            return await AnalyseAsync(item, attempt, delivery, cancellationToken) ? WorkDisposition.Completed : WorkDisposition.Done;
         }
         catch (ConcurrencyConflictException)
         {
@@ -118,7 +127,8 @@ public sealed class AnalysisHandler(
         }
     }
 
-    private async Task AnalyseAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken)
+    /// <summary>True when the finish completed <paramref name="delivery"/> itself.</summary>
+    private async Task<bool> AnalyseAsync(AnalyseStudy item, int attempt, WorkMessage? delivery, CancellationToken cancellationToken)
     {
         var correlationId = CorrelationId(item, attempt);
         var study = await studies.UpdateAsync(item.Tenant, item.StudyId, current =>
@@ -135,7 +145,7 @@ public sealed class AnalysisHandler(
         if (study is null || study.Status != StudyStatus.Analysing)
         {
             logger.LogInformation("Nothing to analyse for {Tenant}/{Study} (status {Status})", item.Tenant, item.StudyId, study?.Status);
-            return;
+            return false;
         }
 
         // Read once the study is analysing: an instance arriving from now on re-opens it (ADR 0110).
@@ -150,7 +160,7 @@ public sealed class AnalysisHandler(
             outcome = new AnalysisOutcome(StudyStatus.Rejected, new StatusReason(ex.ReasonCode, ex.Message), []);
         }
 
-        await FinishAsync(study, instances, outcome, correlationId, cancellationToken);
+        return await FinishAsync(study, instances, outcome, correlationId, delivery, cancellationToken);
     }
 
     private async Task<AnalysisOutcome> RunAnalysersAsync(Study study, IReadOnlyList<StudyInstance> instances, CancellationToken cancellationToken)
@@ -231,7 +241,7 @@ public sealed class AnalysisHandler(
             : null;
     }
 
-    private async Task FinishAsync(Study study, IReadOnlyList<StudyInstance> instances, AnalysisOutcome outcome, string correlationId, CancellationToken cancellationToken)
+    private async Task<bool> FinishAsync(Study study, IReadOnlyList<StudyInstance> instances, AnalysisOutcome outcome, string correlationId, WorkMessage? delivery, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         study.Analyses = outcome.Analyses;
@@ -252,9 +262,11 @@ public sealed class AnalysisHandler(
                 break;
         }
 
-        // Records, study, reporting contribution and audit in one unit of work (ADR 0117); the event only once committed.
-        await finish.CommitAsync(new FinishedAnalysis(study, records, AuditOf(study, correlationId)), cancellationToken);
+        // Records, study, reporting contribution, audit (and the embedded queue's completion) in one unit of work
+        // (ADR 0117); the event only once committed.
+        var completed = await finish.CommitAsync(new FinishedAnalysis(study, records, AuditOf(study, correlationId), delivery), cancellationToken);
         await PublishEventAsync(study, cancellationToken);
+        return completed;
     }
 
     /// <summary>The result event and the audit record of a study that reached a final state.</summary>

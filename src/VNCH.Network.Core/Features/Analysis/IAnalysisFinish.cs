@@ -1,6 +1,7 @@
 using VNCH.Network.Core.Features.Audit;
 using VNCH.Network.Core.Features.Records;
 using VNCH.Network.Core.Features.Studies;
+using VNCH.Network.Core.Features.Work;
 
 namespace VNCH.Network.Core.Features.Analysis;
 
@@ -12,17 +13,19 @@ namespace VNCH.Network.Core.Features.Analysis;
 public interface IAnalysisFinish
 {
     /// <summary>
-    /// Commits <paramref name="finished"/> and sets the study's new ETag. Throws <see cref="ConcurrencyConflictException"/>
+    /// Commits <paramref name="finished"/> and sets the study's new ETag; true when it also completed
+    /// <see cref="FinishedAnalysis.Delivery"/> in the same commit (the host must not complete it again). Throws <see cref="ConcurrencyConflictException"/>
     /// when the study changed since it was read (new instances queued it again): then the study document, its
     /// reporting contribution and the audit record are not written, and the queued delivery redoes the analysis.
     /// </summary>
-    Task CommitAsync(FinishedAnalysis finished, CancellationToken cancellationToken);
+    Task<bool> CommitAsync(FinishedAnalysis finished, CancellationToken cancellationToken);
 }
 
 /// <param name="Study">The study in its final state, with the ETag it was read with.</param>
 /// <param name="Records">The study's FHIR records (they replace the stored ones), or null to leave them as they are.</param>
 /// <param name="Audit">The record of the analysis (every patient-data write is audited).</param>
-public sealed record FinishedAnalysis(Study Study, IReadOnlyList<FhirRecord>? Records, AuditRecord Audit);
+/// <param name="Delivery">The queue message being handled, when the host lets the finish complete it (embedded).</param>
+public sealed record FinishedAnalysis(Study Study, IReadOnlyList<FhirRecord>? Records, AuditRecord Audit, WorkMessage? Delivery = null);
 
 /// <summary>
 /// The finish as separate idempotent steps, for stores without a transaction across records, studies, reporting and
@@ -31,7 +34,7 @@ public sealed record FinishedAnalysis(Study Study, IReadOnlyList<FhirRecord>? Re
 /// </summary>
 public sealed class StepwiseAnalysisFinish(IRecordStore records, IStudyStore studies, IAuditSink audit) : IAnalysisFinish
 {
-    public async Task CommitAsync(FinishedAnalysis finished, CancellationToken cancellationToken)
+    public async Task<bool> CommitAsync(FinishedAnalysis finished, CancellationToken cancellationToken)
     {
         var study = finished.Study;
         if (finished.Records is { } fhir)
@@ -41,5 +44,6 @@ public sealed class StepwiseAnalysisFinish(IRecordStore records, IStudyStore stu
 
         await studies.SaveAsync(study, cancellationToken);
         await audit.WriteAsync(finished.Audit, cancellationToken);
+        return false; // the host completes the message (Functions: on return)
     }
 }
