@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IAnalyserRegistry>(sp => new AnalyserRegistry(sp.GetServices<IAnalyser>()));
         services.TryAddSingleton<IngestionHandler>();
         services.TryAddSingleton<InboxHandler>();
+        services.TryAddSingleton<IAnalysisFinish, StepwiseAnalysisFinish>();
         services.TryAddSingleton<AnalysisHandler>();
         services.TryAddSingleton<StudyQueries>();
         services.TryAddSingleton<Features.Review.ReviewHandler>();

@@ -44,6 +44,7 @@ public static class EmbeddedServiceCollectionExtensions
         services.AddSingleton<IEventPublisher, LoggingEventPublisher>();
         services.AddSingleton<IReportingStore, SqliteReportingStore>();
         services.AddVnchReporting();
+        services.AddSingleton<Core.Features.Analysis.IAnalysisFinish, SqliteAnalysisFinish>();
         return services;
     }
 

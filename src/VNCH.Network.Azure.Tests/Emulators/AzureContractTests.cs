@@ -143,3 +143,26 @@ public sealed class CosmosReportingStoreContract(EmulatorFixture emulators) : Re
 
     protected override Core.Features.Reporting.IReportingStore ReopenStore() => new CosmosReportingStore(container);
 }
+
+/// <summary>The stepwise finish the Azure host uses (ADR 0117) over Cosmos records, studies, reporting and audit.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class CosmosAnalysisFinishContract(EmulatorFixture emulators) : AnalysisFinishContractTests, IAsyncLifetime
+{
+    private (IStudyStore Studies, IRecordStore Records, IAuditSink Audit, Core.Features.Reporting.IReportingStore Reporting) stores;
+
+    public async Task InitializeAsync() => stores = (
+        await FreshCosmos.StudyStoreAsync(emulators),
+        new CosmosRecordStore(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Records), FreshCosmos.Keys),
+        new CosmosAuditSink(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Audit), FreshCosmos.Keys),
+        new CosmosReportingStore(await FreshCosmos.ContainerAsync(emulators, CosmosContainers.Reporting)));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override FinishPorts Create(Core.Features.Tenancy.ITenantDirectory tenants)
+    {
+        var studies = new Core.Features.Reporting.ReportingStudyStore(stores.Studies,
+            new Core.Features.Reporting.ReportingProjector(stores.Reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Features.Reporting.ReportingProjector>.Instance),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Features.Reporting.ReportingStudyStore>.Instance);
+        return new FinishPorts(new Core.Features.Analysis.StepwiseAnalysisFinish(stores.Records, studies, stores.Audit), studies, stores.Records, stores.Audit, stores.Reporting);
+    }
+}

@@ -55,6 +55,41 @@ public sealed class AnalysisHandlerTests
     }
 
     [Fact]
+    public async Task A_study_reopened_while_analysing_is_finished_by_the_next_delivery_not_by_the_one_that_lost_the_race()
+    {
+        Pipeline? pipeline = null;
+        string? studyId = null;
+        var reopened = false;
+        var analyser = new FakeAnalyser(_ =>
+        {
+            if (!reopened)
+            {
+                reopened = true;
+                // Ingestion re-opens the study with a new document while the worker analyses it, and queues it again.
+                pipeline!.Studies.UpdateAsync(Pipeline.TenantA, studyId!, s =>
+                {
+                    s!.Receive(pipeline.Time.GetUtcNow());
+                    s.MarkQueued(pipeline.Time.GetUtcNow());
+                    return s;
+                }, CancellationToken.None).GetAwaiter().GetResult();
+                pipeline.Queue.EnqueueAsync(new Features.Work.AnalyseStudy(Pipeline.TenantA, studyId!), CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            return new AnalyserResult { Label = "normal" };
+        });
+        pipeline = new Pipeline(analyser);
+        studyId = (await pipeline.IngestFileAsync(Pipeline.TenantA, Cxr)).StudyId;
+
+        Assert.Equal(2, await pipeline.DrainAsync());
+
+        // The first delivery's finish conflicted and wrote nothing of its own; the second finished the study once.
+        Assert.Equal(2, analyser.Calls);
+        Assert.Equal(StudyStatus.Completed, (await pipeline.Studies.GetAsync(Pipeline.TenantA, studyId!, CancellationToken.None))!.Status);
+        Assert.Equal(StudyStatus.Completed, Assert.Single(pipeline.Events.Events).Status);
+        Assert.Single(await pipeline.Audit.ReadAsync(Pipeline.TenantA, null, 100, CancellationToken.None), r => r.Action == "study.analyse");
+    }
+
+    [Fact]
     public async Task A_second_delivery_of_a_finished_item_does_nothing()
     {
         var analyser = new FakeAnalyser();

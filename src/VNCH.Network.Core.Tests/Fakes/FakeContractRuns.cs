@@ -52,3 +52,16 @@ public sealed class InMemoryConcurrentIngestionContract : ConcurrentIngestionCon
 {
     protected override IStudyStore CreateStore() => new InMemoryStudyStore();
 }
+
+/// <summary>The stepwise finish over the in-memory ports, with the reporting decorator a host wires (ADR 0117).</summary>
+public sealed class StepwiseAnalysisFinishContract : AnalysisFinishContractTests
+{
+    protected override FinishPorts Create(Features.Tenancy.ITenantDirectory tenants)
+    {
+        var (records, audit, reporting) = (new InMemoryRecordStore(), new InMemoryAuditSink(), new Contracts.Reporting.InMemoryReportingStore());
+        var studies = new Features.Reporting.ReportingStudyStore(new InMemoryStudyStore(),
+            new Features.Reporting.ReportingProjector(reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Reporting.ReportingProjector>.Instance),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Reporting.ReportingStudyStore>.Instance);
+        return new FinishPorts(new Features.Analysis.StepwiseAnalysisFinish(records, studies, audit), studies, records, audit, reporting);
+    }
+}

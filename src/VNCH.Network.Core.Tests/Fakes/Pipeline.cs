@@ -30,7 +30,7 @@ public sealed class Pipeline
     public Pipeline(AnalysisOptions analysis, Microsoft.Extensions.Logging.ILogger<AnalysisHandler> analysisLog, params IAnalyser[] analysers)
     {
         Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance, DicomIndex);
-        Analysis = new AnalysisHandler(Studies, Originals, Records, new AnalyserRegistry(analysers), Events, Audit,
+        Analysis = new AnalysisHandler(Studies, Originals, new StepwiseAnalysisFinish(Records, Studies, Audit), new AnalyserRegistry(analysers), Events, Audit,
             new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, analysisLog, Options.Create(analysis));
         Queries = new StudyQueries(Studies, Records, Audit, Time);
     }

@@ -108,3 +108,37 @@ public sealed class SqliteConcurrentIngestionContract : ConcurrentIngestionContr
         directory.Dispose();
     }
 }
+
+/// <summary>The one-transaction finish (ADR 0117), and its audit record chained with the sink's own group commits.</summary>
+public sealed class SqliteAnalysisFinishContract : AnalysisFinishContractTests, IDisposable
+{
+    private readonly TempDirectory directory = new("vnch-finish");
+    private SqliteAuditSink? sink;
+
+    protected override FinishPorts Create(Core.Features.Tenancy.ITenantDirectory tenants)
+    {
+        var database = new SqliteDatabase(new DataFolder(directory.Path));
+        var reporting = new Embedded.Reporting.SqliteReportingStore(database);
+        sink = new SqliteAuditSink(database);
+        var finish = new SqliteAnalysisFinish(database,
+            new Core.Features.Reporting.ReportingProjector(reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Features.Reporting.ReportingProjector>.Instance),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteAnalysisFinish>.Instance);
+        return new FinishPorts(finish, new SqliteStudyStore(database), new SqliteRecordStore(database), sink, reporting);
+    }
+
+    [Fact]
+    public async Task Finishes_and_group_commits_racing_keep_one_audit_chain()
+    {
+        await A_retry_after_a_crash_between_steps_finishes_once_and_a_repeated_finish_never_counts_twice();
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => sink!.WriteAsync(
+            new AuditRecord(DateTimeOffset.UnixEpoch, "test", Hospital, "study.read", "Study", $"s-{i}", AuditOutcomes.Success, $"c-{i}", null), CancellationToken.None)));
+
+        Assert.Null(await sink!.VerifyChainAsync(CancellationToken.None));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        directory.Dispose();
+    }
+}

@@ -56,14 +56,7 @@ public sealed class SqliteAuditSink(SqliteDatabase database) : IAuditSink
         {
             await database.WriteAsync(async (connection, transaction) =>
             {
-                string previous;
-                await using (var last = connection.CreateCommand())
-                {
-                    last.Transaction = transaction;
-                    last.CommandText = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1";
-                    previous = await last.ExecuteScalarAsync(CancellationToken.None) as string ?? Genesis;
-                }
-
+                var previous = await LastHashAsync(connection, transaction);
                 foreach (var record in batch.Select(p => p.Record))
                 {
                     previous = await InsertAsync(connection, transaction, record, previous);
@@ -79,6 +72,21 @@ public sealed class SqliteAuditSink(SqliteDatabase database) : IAuditSink
         }
 
         batch.ForEach(p => p.Committed.TrySetResult());
+    }
+
+    /// <summary>
+    /// Appends one record within the caller's write transaction (a unit of work that commits its audit record with the
+    /// data it audits, ADR 0117). The write gate orders it with the group commits, so the chain stays one chain.
+    /// </summary>
+    internal static async Task AppendAsync(SqliteConnection connection, SqliteTransaction transaction, AuditRecord record) =>
+        await InsertAsync(connection, transaction, record, await LastHashAsync(connection, transaction));
+
+    private static async Task<string> LastHashAsync(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        await using var last = connection.CreateCommand();
+        last.Transaction = transaction;
+        last.CommandText = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1";
+        return await last.ExecuteScalarAsync(CancellationToken.None) as string ?? Genesis;
     }
 
     /// <summary>Appends one record after <paramref name="previous"/>; its hash.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using VNCH.Network.Core.Features.Records;
 using VNCH.Network.Core.Features.Tenancy;
 using VNCH.Network.Embedded.Storage;
@@ -9,33 +10,38 @@ public sealed class SqliteRecordStore(SqliteDatabase database) : IRecordStore
     public Task ReplaceForStudyAsync(TenantId tenant, string studyId, IReadOnlyList<FhirRecord> records, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await using (var delete = connection.CreateCommand())
-            {
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM fhir_records WHERE tenant = $tenant AND study_id = $study";
-                delete.Parameters.AddWithValue("$tenant", tenant.Value);
-                delete.Parameters.AddWithValue("$study", studyId);
-                await delete.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            foreach (var record in records)
-            {
-                await using var insert = connection.CreateCommand();
-                insert.Transaction = transaction;
-                insert.CommandText = """
-                    INSERT INTO fhir_records (tenant, study_id, resource_type, id, json) VALUES ($tenant, $study, $type, $id, $json)
-                    ON CONFLICT (tenant, study_id, resource_type, id) DO UPDATE SET json = excluded.json
-                    """;
-                insert.Parameters.AddWithValue("$tenant", tenant.Value);
-                insert.Parameters.AddWithValue("$study", studyId);
-                insert.Parameters.AddWithValue("$type", record.ResourceType);
-                insert.Parameters.AddWithValue("$id", record.Id);
-                insert.Parameters.AddWithValue("$json", record.Json);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            await ReplaceAsync(connection, transaction, tenant, studyId, records, cancellationToken);
             return 0;
         }, cancellationToken);
+
+    /// <summary>Replaces a study's records within the caller's write transaction.</summary>
+    internal static async Task ReplaceAsync(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, string studyId, IReadOnlyList<FhirRecord> records, CancellationToken cancellationToken)
+    {
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM fhir_records WHERE tenant = $tenant AND study_id = $study";
+            delete.Parameters.AddWithValue("$tenant", tenant.Value);
+            delete.Parameters.AddWithValue("$study", studyId);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var record in records)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO fhir_records (tenant, study_id, resource_type, id, json) VALUES ($tenant, $study, $type, $id, $json)
+                ON CONFLICT (tenant, study_id, resource_type, id) DO UPDATE SET json = excluded.json
+                """;
+            insert.Parameters.AddWithValue("$tenant", tenant.Value);
+            insert.Parameters.AddWithValue("$study", studyId);
+            insert.Parameters.AddWithValue("$type", record.ResourceType);
+            insert.Parameters.AddWithValue("$id", record.Id);
+            insert.Parameters.AddWithValue("$json", record.Json);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     public async Task<IReadOnlyList<FhirRecord>> GetForStudyAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
         FhirRecordOrder.Sort(await database.ReadStudyRowsAsync(

@@ -163,7 +163,8 @@ public sealed class SqliteReportingStore : IReportingStore
         return headers;
     }
 
-    private static async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, StudyFact fact, CancellationToken cancellationToken)
+    /// <summary>The upsert of <see cref="UpsertAsync(StudyFact, CancellationToken)"/> within the caller's write transaction.</summary>
+    internal static async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, StudyFact fact, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

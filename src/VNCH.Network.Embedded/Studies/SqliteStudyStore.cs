@@ -26,47 +26,52 @@ public sealed class SqliteStudyStore(SqliteDatabase database) : IStudyStore
 
     public async Task SaveAsync(Study study, CancellationToken cancellationToken)
     {
-        var etag = Guid.NewGuid().ToString("N");
         var document = JsonSerializer.Serialize(study, StoreJson.Options);
-        await database.WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = study.ETag is null
-                ? """
-                  INSERT INTO studies (tenant, id, subject_key, kind, status, modality, updated_at, etag, document)
-                  VALUES ($tenant, $id, $subject, $kind, $status, $modality, $updated, $etag, $document)
-                  """
-                : """
-                  UPDATE studies SET kind = $kind, status = $status, modality = $modality, updated_at = $updated,
-                      etag = $etag, document = $document
-                  WHERE tenant = $tenant AND id = $id AND etag = $expected
-                  """;
-            command.Parameters.AddWithValue("$tenant", study.Tenant.Value);
-            command.Parameters.AddWithValue("$id", study.Id);
-            command.Parameters.AddWithValue("$subject", study.SubjectKey);
-            command.Parameters.AddWithValue("$kind", study.Kind.ToString());
-            command.Parameters.AddWithValue("$status", study.Status.ToString());
-            command.Parameters.AddWithValue("$modality", (object?)study.Modality ?? DBNull.Value);
-            command.Parameters.AddWithValue("$updated", study.UpdatedAt.UtcTicks);
-            command.Parameters.AddWithValue("$etag", etag);
-            command.Parameters.AddWithValue("$document", document);
-            command.Parameters.AddWithValue("$expected", (object?)study.ETag ?? DBNull.Value);
-            try
-            {
-                if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-                {
-                    throw new ConcurrencyConflictException($"Study {study.Id} changed since it was read.");
-                }
-            }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
-            {
-                throw new ConcurrencyConflictException($"Study {study.Id} already exists.");
-            }
+        study.ETag = await database.WriteAsync((connection, transaction) => WriteAsync(connection, transaction, study, document, cancellationToken), cancellationToken);
+    }
 
-            return 0;
-        }, cancellationToken);
-        study.ETag = etag;
+    /// <summary>
+    /// The optimistic write of <see cref="SaveAsync"/> within the caller's write transaction; the new ETag, for the
+    /// caller to set once the transaction committed. Throws <see cref="ConcurrencyConflictException"/>.
+    /// </summary>
+    internal static async Task<string> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, Study study, string document, CancellationToken cancellationToken)
+    {
+        var etag = Guid.NewGuid().ToString("N");
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = study.ETag is null
+            ? """
+              INSERT INTO studies (tenant, id, subject_key, kind, status, modality, updated_at, etag, document)
+              VALUES ($tenant, $id, $subject, $kind, $status, $modality, $updated, $etag, $document)
+              """
+            : """
+              UPDATE studies SET kind = $kind, status = $status, modality = $modality, updated_at = $updated,
+                  etag = $etag, document = $document
+              WHERE tenant = $tenant AND id = $id AND etag = $expected
+              """;
+        command.Parameters.AddWithValue("$tenant", study.Tenant.Value);
+        command.Parameters.AddWithValue("$id", study.Id);
+        command.Parameters.AddWithValue("$subject", study.SubjectKey);
+        command.Parameters.AddWithValue("$kind", study.Kind.ToString());
+        command.Parameters.AddWithValue("$status", study.Status.ToString());
+        command.Parameters.AddWithValue("$modality", (object?)study.Modality ?? DBNull.Value);
+        command.Parameters.AddWithValue("$updated", study.UpdatedAt.UtcTicks);
+        command.Parameters.AddWithValue("$etag", etag);
+        command.Parameters.AddWithValue("$document", document);
+        command.Parameters.AddWithValue("$expected", (object?)study.ETag ?? DBNull.Value);
+        try
+        {
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw new ConcurrencyConflictException($"Study {study.Id} changed since it was read.");
+            }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        {
+            throw new ConcurrencyConflictException($"Study {study.Id} already exists.");
+        }
+
+        return etag;
     }
 
     public async Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken)

@@ -64,9 +64,11 @@ public sealed class AnalysisWorker(
         }
 
         // The handler owns retry and poison (ADR 0006): this host only acknowledges what it decided.
-        var disposition = await handler.HandleAsync(message.Item, message.DequeueCount, cancellationToken);
+        var disposition = await handler.HandleAsync(message, cancellationToken);
         switch (disposition)
         {
+            case var completed when completed == WorkDisposition.Completed:
+                break; // deleted with the study's finish (ADR 0117)
             case WorkDisposition.Retry retry:
                 await queue.ReleaseAsync(message, retry.Delay, cancellationToken);
                 break;

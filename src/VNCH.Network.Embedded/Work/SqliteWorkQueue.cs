@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using System.Text.Json;
 using VNCH.Network.Core.Features.Work;
 using VNCH.Network.Embedded.Storage;
@@ -62,8 +63,14 @@ public sealed class SqliteWorkQueue(SqliteDatabase database, TimeProvider time) 
             return new WorkMessage(reader.GetString(0), reader.GetString(3), reader.GetInt32(2), item);
         }, cancellationToken);
 
+    private const string CompleteSql = "DELETE FROM work_queue WHERE id = $id AND receipt = $receipt";
+
     public Task CompleteAsync(WorkMessage message, CancellationToken cancellationToken) =>
-        ExecuteForHolderAsync(message, "DELETE FROM work_queue WHERE id = $id AND receipt = $receipt", null, cancellationToken);
+        ExecuteForHolderAsync(message, CompleteSql, null, cancellationToken);
+
+    /// <summary>As <see cref="CompleteAsync(WorkMessage, CancellationToken)"/>, within the caller's write transaction (ADR 0117).</summary>
+    internal static Task<int> CompleteAsync(SqliteConnection connection, SqliteTransaction transaction, WorkMessage message, CancellationToken cancellationToken) =>
+        ExecuteForHolderAsync(connection, transaction, message, CompleteSql, null, cancellationToken);
 
     public Task ReleaseAsync(WorkMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
         ExecuteForHolderAsync(message, "UPDATE work_queue SET visible_at = $value WHERE id = $id AND receipt = $receipt",
@@ -113,16 +120,18 @@ public sealed class SqliteWorkQueue(SqliteDatabase database, TimeProvider time) 
     }
 
     private Task ExecuteForHolderAsync(WorkMessage message, string sql, object? value, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$id", message.Id);
-            command.Parameters.AddWithValue("$receipt", message.Receipt);
-            command.Parameters.AddWithValue("$value", value ?? DBNull.Value);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        database.WriteAsync((connection, transaction) => ExecuteForHolderAsync(connection, transaction, message, sql, value, cancellationToken), cancellationToken);
+
+    private static async Task<int> ExecuteForHolderAsync(SqliteConnection connection, SqliteTransaction transaction, WorkMessage message, string sql, object? value, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", message.Id);
+        command.Parameters.AddWithValue("$receipt", message.Receipt);
+        command.Parameters.AddWithValue("$value", value ?? DBNull.Value);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 }

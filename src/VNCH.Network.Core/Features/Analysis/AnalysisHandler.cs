@@ -19,7 +19,7 @@ namespace VNCH.Network.Core.Features.Analysis;
 public sealed class AnalysisHandler(
     IStudyStore studies,
     IOriginalStore originals,
-    IRecordStore records,
+    IAnalysisFinish finish,
     IAnalyserRegistry registry,
     IEventPublisher events,
     IAuditSink audit,
@@ -37,12 +37,21 @@ public sealed class AnalysisHandler(
     /// host must do with the message. Nothing escapes but cancellation: any failure, including the stores', is
     /// turned into a retry or, on the last attempt, a poisoned item whose study is marked failed with the reason.
     /// </summary>
-    public async Task<WorkDisposition> HandleAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken)
+    public Task<WorkDisposition> HandleAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken) =>
+        HandleAsync(item, attempt, null, cancellationToken);
+
+    /// <summary>
+    /// As above, for a host whose finish may complete <paramref name="delivery"/> in its own commit (the embedded queue,
+    /// ADR 0117): <see cref="WorkDisposition.Completed"/> then says the message is gone already.
+    /// </summary>
+    public Task<WorkDisposition> HandleAsync(WorkMessage delivery, CancellationToken cancellationToken) =>
+        HandleAsync(delivery.Item, delivery.DequeueCount, delivery, cancellationToken);
+
+    private async Task<WorkDisposition> HandleAsync(AnalyseStudy item, int attempt, WorkMessage? delivery, CancellationToken cancellationToken)
     {
         try
         {
-            await AnalyseAsync(item, attempt, cancellationToken);
-            return WorkDisposition.Done;
+            return await AnalyseAsync(item, attempt, delivery, cancellationToken) ? WorkDisposition.Completed : WorkDisposition.Done;
         }
         catch (ConcurrencyConflictException)
         {
@@ -118,7 +127,8 @@ public sealed class AnalysisHandler(
         }
     }
 
-    private async Task AnalyseAsync(AnalyseStudy item, int attempt, CancellationToken cancellationToken)
+    /// <summary>True when the finish completed <paramref name="delivery"/> itself.</summary>
+    private async Task<bool> AnalyseAsync(AnalyseStudy item, int attempt, WorkMessage? delivery, CancellationToken cancellationToken)
     {
         var correlationId = CorrelationId(item, attempt);
         var study = await studies.UpdateAsync(item.Tenant, item.StudyId, current =>
@@ -135,7 +145,7 @@ public sealed class AnalysisHandler(
         if (study is null || study.Status != StudyStatus.Analysing)
         {
             logger.LogInformation("Nothing to analyse for {Tenant}/{Study} (status {Status})", item.Tenant, item.StudyId, study?.Status);
-            return;
+            return false;
         }
 
         // Read once the study is analysing: an instance arriving from now on re-opens it (ADR 0110).
@@ -150,7 +160,7 @@ public sealed class AnalysisHandler(
             outcome = new AnalysisOutcome(StudyStatus.Rejected, new StatusReason(ex.ReasonCode, ex.Message), []);
         }
 
-        await FinishAsync(study, instances, outcome, correlationId, cancellationToken);
+        return await FinishAsync(study, instances, outcome, correlationId, delivery, cancellationToken);
     }
 
     private async Task<AnalysisOutcome> RunAnalysersAsync(Study study, IReadOnlyList<StudyInstance> instances, CancellationToken cancellationToken)
@@ -231,19 +241,14 @@ public sealed class AnalysisHandler(
             : null;
     }
 
-    private async Task FinishAsync(Study study, IReadOnlyList<StudyInstance> instances, AnalysisOutcome outcome, string correlationId, CancellationToken cancellationToken)
+    private async Task<bool> FinishAsync(Study study, IReadOnlyList<StudyInstance> instances, AnalysisOutcome outcome, string correlationId, WorkMessage? delivery, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         study.Analyses = outcome.Analyses;
 
         // The count ingestion keeps is exact unless a writer stopped between an instance record and the study update.
         study.InstanceCount = instances.Count;
-        if (study.Kind != StudyKind.Unknown)
-        {
-            // Records first, then the status: a crash in between re-runs the analysis and rewrites the same ids.
-            await records.ReplaceForStudyAsync(study.Tenant, study.Id, FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, instances, now)), cancellationToken);
-        }
-
+        var records = study.Kind == StudyKind.Unknown ? null : FhirStudyMapper.ToRecords(study, FhirStudyMapper.Map(study, instances, now));
         switch (outcome.Status)
         {
             case StudyStatus.Completed:
@@ -257,24 +262,32 @@ public sealed class AnalysisHandler(
                 break;
         }
 
-        await studies.SaveAsync(study, cancellationToken);
-        await PublishAsync(study, correlationId, cancellationToken);
+        // Records, study, reporting contribution, audit (and the embedded queue's completion) in one unit of work
+        // (ADR 0117); the event only once committed.
+        var completed = await finish.CommitAsync(new FinishedAnalysis(study, records, AuditOf(study, correlationId), delivery), cancellationToken);
+        await PublishEventAsync(study, cancellationToken);
+        return completed;
     }
 
     /// <summary>The result event and the audit record of a study that reached a final state.</summary>
     private async Task PublishAsync(Study study, string correlationId, CancellationToken cancellationToken)
     {
-        var now = study.UpdatedAt;
-        await events.PublishAsync(new StudyResultEvent(study.Tenant, study.Id, study.Status, study.Kind, now), cancellationToken);
-        await audit.WriteAsync(new AuditRecord(now, Actor, study.Tenant, "study.analyse", "Study", study.Id,
+        await PublishEventAsync(study, cancellationToken);
+        await audit.WriteAsync(AuditOf(study, correlationId), cancellationToken);
+    }
+
+    private Task PublishEventAsync(Study study, CancellationToken cancellationToken) =>
+        events.PublishAsync(new StudyResultEvent(study.Tenant, study.Id, study.Status, study.Kind, study.UpdatedAt), cancellationToken);
+
+    private static AuditRecord AuditOf(Study study, string correlationId) =>
+        new(study.UpdatedAt, Actor, study.Tenant, "study.analyse", "Study", study.Id,
             study.Status switch
             {
                 StudyStatus.Failed => AuditOutcomes.Failed,
                 StudyStatus.Rejected => AuditOutcomes.Rejected,
                 _ => AuditOutcomes.Success,
             },
-            correlationId, $"{study.Status}: {string.Join(", ", study.Analyses.Select(a => $"{a.Analyser.Id}@{a.Analyser.Version}"))}"), cancellationToken);
-    }
+            correlationId, $"{study.Status}: {string.Join(", ", study.Analyses.Select(a => $"{a.Analyser.Id}@{a.Analyser.Version}"))}");
 
     private AnalysisSubject ToSubject(Study study, IReadOnlyList<StudyInstance> instances) =>
         new(

@@ -12,20 +12,32 @@ public sealed class ReportingProjector(IReportingStore store, ITenantDirectory t
     /// <summary>Projects one final study (other states are ignored: the last final result stays reported).</summary>
     public async Task ProjectAsync(Study study, CancellationToken cancellationToken)
     {
+        if (await FactOfAsync(study, cancellationToken) is { } fact)
+        {
+            await store.UpsertAsync(fact, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The contribution of one final study, for a store that writes it in a transaction of its own making (ADR 0117);
+    /// null when the study is not final or its tenant is not a registered hospital.
+    /// </summary>
+    public async Task<StudyFact?> FactOfAsync(Study study, CancellationToken cancellationToken)
+    {
         if (!study.IsFinal)
         {
-            return;
+            return null;
         }
 
         var hospital = await tenants.GetAsync(study.Tenant, cancellationToken);
         if (hospital is null || hospital.Kind != TenantKind.Hospital)
         {
             logger.LogWarning("Study {Study} of {Tenant} is not reported: the tenant is not a registered hospital", study.Id, study.Tenant);
-            return;
+            return null;
         }
 
         var key = await store.GetOrCreatePseudonymKeyAsync(cancellationToken);
-        await store.UpsertAsync(StudyFactProjection.Project(study, hospital, key), cancellationToken);
+        return StudyFactProjection.Project(study, hospital, key);
     }
 
     /// <summary>The cube as the study records say it should be, read hospital by hospital.</summary>

@@ -9,6 +9,9 @@ public abstract record WorkDisposition
     /// <summary>Finished with the item, whatever the study's final state: delete the message.</summary>
     public static WorkDisposition Done { get; } = new DoneDisposition();
 
+    /// <summary>Finished, and the message was already deleted in the same commit as the study's finish (ADR 0117).</summary>
+    public static WorkDisposition Completed { get; } = new CompletedDisposition();
+
     /// <summary>A transient failure: deliver the item again after <paramref name="Delay"/>.</summary>
     public sealed record Retry(TimeSpan Delay, string Reason) : WorkDisposition;
 
@@ -16,6 +19,8 @@ public abstract record WorkDisposition
     public sealed record Poison(string Reason) : WorkDisposition;
 
     private sealed record DoneDisposition : WorkDisposition;
+
+    private sealed record CompletedDisposition : WorkDisposition;
 }
 
 /// <summary>The retry budget of the work queue (section <see cref="SectionName"/>). Azure's host.json must agree (a test checks).</summary>
