@@ -134,7 +134,7 @@ internal sealed class CellSystem(int threshold, int maxEliminationMemoryMiB)
     private void EnsureItFits(SparseVector[] vectors)
     {
         var knowable = Enumerable.Range(0, columns.Count).LongCount(id => columns[id].Kind is ColumnKind.Previous or ColumnKind.Current && !vectors[id].IsZero);
-        var bytes = (double)inner.Count * Math.Min(inner.Count, knowable) * sizeof(long);
+        var bytes = (double)inner.Count * Math.Min(inner.Count, knowable) * sizeof(int);
         if (bytes > maxEliminationMemoryMiB * 1024d * 1024d)
         {
             throw new SnapshotTooLargeException(

@@ -24,7 +24,8 @@ public sealed class GaussianSuppression
     private const int Functionals = 2;
 
     // The reduced echelon basis: one dense row per pivot (its lead), zero on every other pivot; the free indices ascending.
-    private readonly Dictionary<int, long[]> rows = [];
+    // Entries are field elements below 2^31, held in 32 bits: half the memory and memory traffic of the elimination.
+    private readonly Dictionary<int, int[]> rows = [];
     private readonly List<int> leads = [];
     private readonly List<int> free = [];
     private int dimension;
@@ -160,17 +161,17 @@ public sealed class GaussianSuppression
                 for (var i = 0; i < pivot.Indices.Length; i++)
                 {
                     var index = pivot.Indices[i];
-                    row[index] = SparseVector.AddMod(row[index], SparseVector.MulMod(factor, pivot.Values[i]));
+                    row[index] = (int)SparseVector.AddMod(row[index], SparseVector.MulMod(factor, pivot.Values[i]));
                 }
 
                 changes.Add((otherLead, factor));
             }
         }
 
-        var dense = new long[dimension];
+        var dense = new int[dimension];
         for (var i = 0; i < pivot.Indices.Length; i++)
         {
-            dense[pivot.Indices[i]] = pivot.Values[i];
+            dense[pivot.Indices[i]] = (int)pivot.Values[i];
         }
 
         rows[lead] = dense;
