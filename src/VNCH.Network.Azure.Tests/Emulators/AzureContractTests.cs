@@ -161,8 +161,7 @@ public sealed class CosmosAnalysisFinishContract(EmulatorFixture emulators) : An
     protected override FinishPorts Create(Core.Features.Tenancy.ITenantDirectory tenants)
     {
         var studies = new Core.Features.Reporting.ReportingStudyStore(stores.Studies,
-            new Core.Features.Reporting.ReportingProjector(stores.Reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Features.Reporting.ReportingProjector>.Instance),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Features.Reporting.ReportingStudyStore>.Instance);
+            new Core.Features.Reporting.ReportingProjector(stores.Reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Features.Reporting.ReportingProjector>.Instance));
         return new FinishPorts(new Core.Features.Analysis.StepwiseAnalysisFinish(stores.Records, studies, stores.Audit), studies, stores.Records, stores.Audit, stores.Reporting);
     }
 }

@@ -60,8 +60,7 @@ public sealed class StepwiseAnalysisFinishContract : AnalysisFinishContractTests
     {
         var (records, audit, reporting) = (new InMemoryRecordStore(), new InMemoryAuditSink(), new Contracts.Reporting.InMemoryReportingStore());
         var studies = new Features.Reporting.ReportingStudyStore(new InMemoryStudyStore(),
-            new Features.Reporting.ReportingProjector(reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Reporting.ReportingProjector>.Instance),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Reporting.ReportingStudyStore>.Instance);
+            new Features.Reporting.ReportingProjector(reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Reporting.ReportingProjector>.Instance));
         return new FinishPorts(new Features.Analysis.StepwiseAnalysisFinish(records, studies, audit), studies, records, audit, reporting);
     }
 }

@@ -17,7 +17,7 @@ public sealed class ReportingProjectorTests
 
     public ReportingProjectorTests()
     {
-        studies = new ReportingStudyStore(records, Projector, NullLogger<ReportingStudyStore>.Instance);
+        studies = new ReportingStudyStore(records, Projector);
     }
 
     private ReportingProjector Projector => new(cube, new InMemoryTenantDirectory([.. network.Tenants]), NullLogger<ReportingProjector>.Instance);

@@ -121,8 +121,7 @@ public sealed class SqliteAnalysisFinishContract : AnalysisFinishContractTests, 
         var reporting = new Embedded.Reporting.SqliteReportingStore(database);
         sink = new SqliteAuditSink(database);
         var finish = new SqliteAnalysisFinish(database,
-            new Core.Features.Reporting.ReportingProjector(reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Features.Reporting.ReportingProjector>.Instance),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteAnalysisFinish>.Instance);
+            new Core.Features.Reporting.ReportingProjector(reporting, tenants, Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Features.Reporting.ReportingProjector>.Instance));
         return new FinishPorts(finish, new SqliteStudyStore(database), new SqliteRecordStore(database), sink, reporting);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using VNCH.Network.Core.Features.Analysis;
 using VNCH.Network.Core.Features.Reporting;
 using VNCH.Network.Core.Features.Studies;
@@ -16,12 +15,12 @@ namespace VNCH.Network.Embedded.Work;
 /// reporting contribution, the audit record and the queue message's completion commit together, or (a conflict, a crash) none of them does and the
 /// study stays analysing for the re-delivery. Replaces five transactions (records, study, contribution, audit, completion).
 /// </summary>
-public sealed class SqliteAnalysisFinish(SqliteDatabase database, ReportingProjector projector, ILogger<SqliteAnalysisFinish> logger) : IAnalysisFinish
+public sealed class SqliteAnalysisFinish(SqliteDatabase database, ReportingProjector projector) : IAnalysisFinish
 {
     public async Task<bool> CommitAsync(FinishedAnalysis finished, CancellationToken cancellationToken)
     {
         var study = finished.Study;
-        var fact = await FactOfAsync(study, cancellationToken);
+        var fact = await projector.FactOrNullAsync(study, cancellationToken);
         var document = JsonSerializer.Serialize(study, StoreJson.Options);
         study.ETag = await database.WriteAsync(async (connection, transaction) =>
         {
@@ -46,19 +45,5 @@ public sealed class SqliteAnalysisFinish(SqliteDatabase database, ReportingProje
             return etag;
         }, cancellationToken);
         return finished.Delivery is not null;
-    }
-
-    /// <summary>As in <see cref="ReportingStudyStore"/>: a contribution that cannot be computed never fails the finish.</summary>
-    private async Task<StudyFact?> FactOfAsync(Study study, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await projector.FactOfAsync(study, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Projecting study {Study} of {Tenant} into the reporting cube failed; the next rebuild repairs it", study.Id, study.Tenant);
-            return null;
-        }
     }
 }

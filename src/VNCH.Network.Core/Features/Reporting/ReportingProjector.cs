@@ -19,10 +19,43 @@ public sealed class ReportingProjector(IReportingStore store, ITenantDirectory t
     }
 
     /// <summary>
-    /// The contribution of one final study, for a store that writes it in a transaction of its own making (ADR 0117);
-    /// null when the study is not final or its tenant is not a registered hospital.
+    /// <see cref="ProjectAsync"/> for a study store's save: a failed projection is logged and never fails the save
+    /// (the periodic rebuild-and-verify repairs the cube).
     /// </summary>
-    public async Task<StudyFact?> FactOfAsync(Study study, CancellationToken cancellationToken)
+    public async Task ProjectOrLogAsync(Study study, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ProjectAsync(study, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailure(ex, study);
+        }
+    }
+
+    /// <summary>
+    /// The contribution of one final study, for a store that writes it in a transaction of its own making (ADR 0117);
+    /// null when the study is not final, its tenant is not a registered hospital, or it cannot be computed (logged, as
+    /// in <see cref="ProjectOrLogAsync"/>: it never fails the finish).
+    /// </summary>
+    public async Task<StudyFact?> FactOrNullAsync(Study study, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FactOfAsync(study, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailure(ex, study);
+            return null;
+        }
+    }
+
+    private void LogFailure(Exception ex, Study study) =>
+        logger.LogError(ex, "Projecting study {Study} of {Tenant} into the reporting cube failed; the next rebuild repairs it", study.Id, study.Tenant);
+
+    private async Task<StudyFact?> FactOfAsync(Study study, CancellationToken cancellationToken)
     {
         if (!study.IsFinal)
         {

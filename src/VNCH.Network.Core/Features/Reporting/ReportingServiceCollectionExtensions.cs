@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using VNCH.Network.Core.Features.Studies;
 
 namespace VNCH.Network.Core.Features.Reporting;
@@ -32,8 +31,7 @@ public static class ReportingServiceCollectionExtensions
             ?? throw new InvalidOperationException("Register an IStudyStore adapter before AddVnchReporting.");
 
         services.Remove(studies);
-        services.AddSingleton<IStudyStore>(sp => new ReportingStudyStore(
-            Resolve(sp, studies), sp.GetRequiredService<ReportingProjector>(), sp.GetRequiredService<ILogger<ReportingStudyStore>>()));
+        services.AddSingleton<IStudyStore>(sp => new ReportingStudyStore(Resolve(sp, studies), sp.GetRequiredService<ReportingProjector>()));
         return services;
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using VNCH.Network.Core.Features.Studies;
 using VNCH.Network.Core.Features.Tenancy;
 
@@ -9,7 +8,7 @@ namespace VNCH.Network.Core.Features.Reporting;
 /// rejected at ingestion or analysis, failed, no analyser) is projected, so no handler has to remember to. A failed
 /// projection never fails the save: the periodic rebuild-and-verify repairs the cube.
 /// </summary>
-public sealed class ReportingStudyStore(IStudyStore inner, ReportingProjector projector, ILogger<ReportingStudyStore> logger) : IStudyStore
+public sealed class ReportingStudyStore(IStudyStore inner, ReportingProjector projector) : IStudyStore
 {
     public Task<Study?> GetAsync(TenantId tenant, string studyId, CancellationToken cancellationToken) =>
         inner.GetAsync(tenant, studyId, cancellationToken);
@@ -22,14 +21,7 @@ public sealed class ReportingStudyStore(IStudyStore inner, ReportingProjector pr
             return;
         }
 
-        try
-        {
-            await projector.ProjectAsync(study, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Projecting study {Study} of {Tenant} into the reporting cube failed; the next rebuild repairs it", study.Id, study.Tenant);
-        }
+        await projector.ProjectOrLogAsync(study, cancellationToken);
     }
 
     public Task<InstanceLocation?> FindInstanceAsync(TenantId tenant, string instanceUid, CancellationToken cancellationToken) =>
