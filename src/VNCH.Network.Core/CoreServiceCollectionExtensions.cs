@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IngestionHandler>();
         services.TryAddSingleton<InboxHandler>();
         services.TryAddSingleton<IAnalysisFinish, StepwiseAnalysisFinish>();
+        services.TryAddSingleton<AnalysisCompute>();
         services.TryAddSingleton<AnalysisHandler>();
         services.TryAddSingleton<StudyQueries>();
         services.TryAddSingleton<Features.Review.ReviewHandler>();

@@ -25,7 +25,7 @@ orthanc_beside_run 'if [[ -n "$profile" && -z "$strace" ]]; then
   fi
   if [[ -n "$strace" ]]; then strace -f -c -e trace=fsync,fdatasync,rename -o "$strace/fsync.txt" -p "$vnch_pid" 2>/dev/null & strace_pid=$!; fi
   dotnet "$bench_dll" ingest-orthanc --ours http://127.0.0.1:5080 --token "$token" --orthanc http://127.0.0.1:8042 \
-    --template "$template" --instances "$instances" --rounds "$rounds" --concurrency "$concurrency" --server-pid "$vnch_pid" \
+    --template "$template" --instances "$instances" --rounds "$rounds" --concurrency "$concurrency" --server-pid "$vnch_pid" --orthanc-pid "$orthanc_pid" \
     --load-rate "$rate" --load-seconds "$seconds" --wrk-script "$wrk_script"
   if [[ -n "$strace" ]]; then kill -INT "$strace_pid"; fi
   wait' ${VNCH_BENCH_SERVER_ARGS:-}

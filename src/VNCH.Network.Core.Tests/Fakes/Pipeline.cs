@@ -31,9 +31,12 @@ public sealed class Pipeline
     {
         Ingestion = new IngestionHandler(Originals, Studies, Queue, Audit, [new DicomDocumentParser(), new AecgDocumentParser(), new AudiogramDocumentParser(), new FhirAudiogramBundleParser()], Time, NullLogger<IngestionHandler>.Instance, DicomIndex);
         Analysis = new AnalysisHandler(Studies, Originals, new StepwiseAnalysisFinish(Records, Studies, Audit), new AnalyserRegistry(analysers), Events, Audit,
-            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, analysisLog, Options.Create(analysis));
+            new WorkRetryPolicy(Options.Create(new WorkRetryOptions { MaxAttempts = 3 })), Time, Compute, analysisLog, Options.Create(analysis));
         Queries = new StudyQueries(Studies, Records, Audit, Time);
     }
+
+    // One set of analysis threads for every pipeline of the test run (they live as long as the process).
+    private static readonly AnalysisCompute Compute = new(Options.Create(new AnalysisOptions()));
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero));
 

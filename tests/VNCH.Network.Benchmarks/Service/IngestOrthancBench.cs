@@ -56,7 +56,7 @@ public static class IngestOrthancBench
         for (var round = 0; round < options.Rounds; round++)
         {
             var instances = Enumerable.Range(round * options.Instances, options.Instances).Select(i => IngestBench.WithUniqueUids(template, i, uids)).ToList();
-            double orthancRate = 0, ackRate = 0, finalRate = 0;
+            double orthancRate = 0, ackRate = 0, finalRate = 0, orthancCpu = 0, ackCpu = 0, finalCpu = 0, clientCpu = 0;
             var orthancLatencies = new ConcurrentBag<double>();
             var ourLatencies = new ConcurrentBag<double>();
             foreach (var orthancTurn in round % 2 == 0 ? new[] { true, false } : [false, true])
@@ -64,22 +64,29 @@ public static class IngestOrthancBench
                 if (orthancTurn)
                 {
                     var clock = Stopwatch.StartNew();
+                    var orthancCpuBefore = ProcessCpu.Milliseconds(options.OrthancPid);
                     await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
                         async (bytes, _) => orthancLatencies.Add(await TimedAsync(() => StoreOrthancAsync(http, orthanc, bytes))));
                     orthancRate = options.Instances / clock.Elapsed.TotalSeconds;
+                    orthancCpu = (ProcessCpu.Milliseconds(options.OrthancPid) - orthancCpuBefore) / options.Instances;
                     continue;
                 }
 
                 var started = DateTimeOffset.UtcNow;
                 var ackClock = Stopwatch.StartNew();
+                var ourCpuBefore = ProcessCpu.Milliseconds(options.ServerPid);
+                var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
                 await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
                     async (bytes, _) => ourLatencies.Add(await TimedAsync(() => UploadOursAsync(http, ours, options.Token, bytes))));
                 ackRate = options.Instances / ackClock.Elapsed.TotalSeconds;
+                ackCpu = (ProcessCpu.Milliseconds(options.ServerPid) - ourCpuBefore) / options.Instances;
+                clientCpu = (Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - clientCpuBefore) / options.Instances;
                 final = await WaitFinalAsync(http, ours, options.Token, started, options.Instances);
                 finalRate = options.Instances / (final.LastFinal - started).TotalSeconds;
+                finalCpu = (ProcessCpu.Milliseconds(options.ServerPid) - ourCpuBefore) / options.Instances;
             }
 
-            rounds.Add(new Round(orthancRate, ackRate, finalRate, orthancLatencies, ourLatencies, final!.Statuses));
+            rounds.Add(new Round(orthancRate, ackRate, finalRate, orthancLatencies, ourLatencies, final!.Statuses, orthancCpu, ackCpu, finalCpu, clientCpu));
         }
 
         string Rates(Func<Round, double> rate) =>
@@ -92,6 +99,8 @@ public static class IngestOrthancBench
         Console.WriteLine($"vnch final (analysed) {Rates(r => r.Final)}; last round {string.Join(", ", rounds[^1].Statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}"))}");
         Console.WriteLine($"ratio acknowledged / orthanc {rounds.Average(r => r.Acknowledged) / orthancMean:F2} (rounds {string.Join(", ", rounds.Select(r => (r.Acknowledged / r.Orthanc).ToString("F2", CultureInfo.InvariantCulture)))})   " +
             $"ratio final / orthanc {rounds.Average(r => r.Final) / orthancMean:F2} (rounds {string.Join(", ", rounds.Select(r => (r.Final / r.Orthanc).ToString("F2", CultureInfo.InvariantCulture)))})");
+        Console.WriteLine($"process CPU per instance: orthanc storing {rounds.Average(r => r.OrthancCpuMs):F2} ms; vnch until acknowledged {rounds.Average(r => r.AckCpuMs):F2} ms, " +
+            $"until final {rounds.Average(r => r.FinalCpuMs):F2} ms (the list polling included); this client during our uploads {rounds.Average(r => r.ClientCpuMs):F2} ms");
         Console.WriteLine($"vnch peak RSS during ingestion {memory.PeakMegabytes:F0} MB");
 
         if (options.LoadSeconds > 0) // 0: the ingest part only
@@ -276,20 +285,37 @@ public static class IngestOrthancBench
     }
 
     private sealed record Round(double Orthanc, double Acknowledged, double Final, IEnumerable<double> OrthancLatencies, IEnumerable<double> OurLatencies,
-        IReadOnlyDictionary<string, int> Statuses);
+        IReadOnlyDictionary<string, int> Statuses, double OrthancCpuMs, double AckCpuMs, double FinalCpuMs, double ClientCpuMs);
+
+    /// <summary>A process's user + system CPU time from <c>/proc/{pid}/stat</c> (clock ticks of 10 ms on Linux).</summary>
+    private static class ProcessCpu
+    {
+        public static double Milliseconds(int pid)
+        {
+            if (pid <= 0)
+            {
+                return double.NaN;
+            }
+
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // After the command: state is field 3, utime 14 and stime 15 (proc(5)), so indexes 11 and 12 here.
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+        }
+    }
 
     private sealed record FinalState(DateTimeOffset LastFinal, IReadOnlyList<string> StudyIds, IReadOnlyDictionary<string, int> Statuses);
 
     private sealed record WrkResult(long Requests, double Rate, double P50Ms, double P99Ms, double MaxMs, long Errors, string ErrorDetail);
 
-    private sealed record Options(string Ours, string Token, string Orthanc, string Template, int ServerPid, string WrkScript,
+    private sealed record Options(string Ours, string Token, string Orthanc, string Template, int ServerPid, int OrthancPid, string WrkScript,
         int Instances, int Rounds, int Concurrency, int LoadRate, int LoadSeconds, int LoadConnections)
     {
         public static Options Parse(string[] args)
         {
             var named = new NamedArguments(args);
             return new Options(named.Required("--ours"), named.Required("--token"), named.Required("--orthanc"), named.Required("--template"),
-                int.Parse(named.Required("--server-pid"), CultureInfo.InvariantCulture), named.Required("--wrk-script"),
+                int.Parse(named.Required("--server-pid"), CultureInfo.InvariantCulture), named.Number("--orthanc-pid", 0), named.Required("--wrk-script"),
                 named.Number("--instances", 300), named.Number("--rounds", 2), named.Number("--concurrency", 4), named.Number("--load-rate", 500),
                 named.Number("--load-seconds", 60), named.Number("--load-connections", 50));
         }

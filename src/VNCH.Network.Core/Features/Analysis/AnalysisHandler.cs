@@ -25,10 +25,11 @@ public sealed class AnalysisHandler(
     IAuditSink audit,
     WorkRetryPolicy retry,
     TimeProvider time,
+    AnalysisCompute compute,
     ILogger<AnalysisHandler> logger,
-    IOptions<AnalysisOptions>? analysisOptions = null)
+    IOptions<AnalysisOptions> analysisOptions)
 {
-    private readonly AnalysisOptions options = analysisOptions?.Value ?? new AnalysisOptions();
+    private readonly AnalysisOptions options = analysisOptions.Value;
 
     public const string Actor = "system:analysis";
 
@@ -204,7 +205,7 @@ public sealed class AnalysisHandler(
         var timeout = options.AnalyserTimeout;
         using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         watchdog.CancelAfter(timeout);
-        var analysis = analyser.AnalyseAsync(subject, watchdog.Token);
+        var analysis = compute.RunAsync(() => analyser.AnalyseAsync(subject, watchdog.Token), watchdog.Token);
         try
         {
             return await analysis.WaitAsync(timeout, cancellationToken);

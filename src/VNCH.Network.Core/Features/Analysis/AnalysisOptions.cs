@@ -13,4 +13,15 @@ public sealed class AnalysisOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan AnalyserTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Threads the analysers run on (<see cref="AnalysisCompute"/>); unset: one per logical CPU.</summary>
+    [Range(1, 256)]
+    public int? ComputeThreads { get; set; }
+
+    /// <summary>
+    /// The analysis threads' Linux nice value (below normal priority on Windows): uploads and reads on the same node
+    /// come first, analysis takes the CPU left over (ADR 0122). 0 keeps normal priority.
+    /// </summary>
+    [Range(0, 19)]
+    public int ComputeNice { get; set; } = 10;
 }
