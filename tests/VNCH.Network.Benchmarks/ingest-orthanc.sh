@@ -4,7 +4,7 @@
 # the results API under a fixed request rate from Debian's wrk while uploads run beside it (orthanc-beside.sh: both
 # servers and the client in a loopback-only network namespace).
 # Usage: tests/VNCH.Network.Benchmarks/ingest-orthanc.sh [instances=300] [concurrency=4] [load-rate=500] [load-seconds=60] [rounds=2]
-# VNCH_BENCH_SKIP_BUILD=1 uses the Release builds already there. Extra server arguments: VNCH_BENCH_SERVER_ARGS.
+# VNCH_BENCH_SKIP_BUILD=1 uses the Release builds already there. VNCH_BENCH_LOAD_UPLOADS=0: the results-API load without uploads beside it. Extra server arguments: VNCH_BENCH_SERVER_ARGS.
 # VNCH_BENCH_PROFILE=DIR also records our server: a dotnet-trace (sampled thread stacks, GC and sampled allocations) and dotnet-counters for the first
 # VNCH_BENCH_PROFILE_SECONDS (default 45); with VNCH_BENCH_STRACE=1 instead the fsync/fdatasync/rename calls counted by
 # strace -c (ptrace slows the server many times over). Profile runs say where the time goes, never the figures. Tools: dotnet tool install --tool-path /tmp/tools dotnet-trace
@@ -26,6 +26,6 @@ orthanc_beside_run 'if [[ -n "$profile" && -z "$strace" ]]; then
   if [[ -n "$strace" ]]; then strace -f -c -e trace=fsync,fdatasync,rename -o "$strace/fsync.txt" -p "$vnch_pid" 2>/dev/null & strace_pid=$!; fi
   dotnet "$bench_dll" ingest-orthanc --ours http://127.0.0.1:5080 --token "$token" --orthanc http://127.0.0.1:8042 \
     --template "$template" --instances "$instances" --rounds "$rounds" --concurrency "$concurrency" --server-pid "$vnch_pid" --orthanc-pid "$orthanc_pid" \
-    --load-rate "$rate" --load-seconds "$seconds" --wrk-script "$wrk_script"
+    --load-rate "$rate" --load-seconds "$seconds" --load-uploads "${VNCH_BENCH_LOAD_UPLOADS:-1}" --wrk-script "$wrk_script"
   if [[ -n "$strace" ]]; then kill -INT "$strace_pid"; fi
   wait' ${VNCH_BENCH_SERVER_ARGS:-}

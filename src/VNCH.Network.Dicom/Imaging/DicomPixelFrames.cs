@@ -126,7 +126,11 @@ public sealed partial class DicomPixelFrames
         var frame = NewFrame(index, OutputPhotometric());
         try
         {
-            NativePixelDecoder.Decode(native.Data.Read(offset, (int)length).Span, bitShift, native.BigEndian, Info, frame.Bytes);
+            native.Data.Lend(offset, (int)length, (native.BigEndian, BitShift: bitShift, Info, Frame: frame), static (source, s) =>
+            {
+                NativePixelDecoder.Decode(source, s.BitShift, s.BigEndian, s.Info, s.Frame.Bytes);
+                return 0;
+            });
             return frame;
         }
         catch

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace VNCH.Network.Dicom.Imaging;
 
 /// <summary>
@@ -12,6 +14,13 @@ public abstract class PixelBytes
     public abstract ReadOnlyMemory<byte> Read(long offset, int count);
 
     public ReadOnlyMemory<byte> ReadAll() => Read(0, checked((int)Length));
+
+    /// <summary>
+    /// Bytes [offset, offset + count) lent to <paramref name="use"/> for the call only: a slice of the memory, or the
+    /// stream's bytes in a pooled buffer (a frame of a chest X-ray is 300 KB to several MB: a new array each time was a
+    /// large-object allocation per decoded frame, and the gen2 collections they caused paused the whole server).
+    /// </summary>
+    public abstract TResult Lend<TState, TResult>(long offset, int count, TState state, Func<ReadOnlySpan<byte>, TState, TResult> use);
 
     public static PixelBytes FromMemory(ReadOnlyMemory<byte> bytes) => new MemoryPixelBytes(bytes);
 
@@ -33,6 +42,9 @@ public abstract class PixelBytes
 
             return bytes.Slice((int)offset, (int)Math.Min(count, bytes.Length - offset));
         }
+
+        public override TResult Lend<TState, TResult>(long offset, int count, TState state, Func<ReadOnlySpan<byte>, TState, TResult> use) =>
+            use(Read(offset, count).Span, state);
     }
 
     private sealed class StreamPixelBytes : PixelBytes
@@ -64,13 +76,35 @@ public abstract class PixelBytes
             }
 
             var buffer = new byte[(int)Math.Min(count, length - offset)];
+            return buffer.AsMemory(0, ReadInto(offset, buffer));
+        }
+
+        public override TResult Lend<TState, TResult>(long offset, int count, TState state, Func<ReadOnlySpan<byte>, TState, TResult> use)
+        {
+            var wanted = offset >= length ? 0 : (int)Math.Min(count, length - offset);
+            var buffer = ArrayPool<byte>.Shared.Rent(wanted);
+            try
+            {
+                return use(buffer.AsSpan(0, ReadInto(offset, buffer.AsSpan(0, wanted))), state);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        private int ReadInto(long offset, Span<byte> destination)
+        {
+            if (destination.IsEmpty)
+            {
+                return 0;
+            }
+
             lock (stream)
             {
                 stream.Position = start + offset;
-                stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+                return stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
             }
-
-            return buffer;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using VNCH.Network.Core.Features.Ingestion;
 using VNCH.Network.Core.Features.Tenancy;
@@ -15,6 +16,11 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
 
     private const int BufferSize = 81920;
 
+    // The streams are not buffered by FileStream: the store copies through a pooled buffer of its own and the DICOM
+    // reader fills pooled 64 KiB chunks, so FileStream's own 80 KB buffer was only one more allocation per upload and
+    // per analysis (the largest left once the pixel buffers were pooled, issue 12).
+    private const int Unbuffered = 0;
+
     public async Task<StoredOriginal> PutAsync(TenantId tenant, Stream content, CancellationToken cancellationToken)
     {
         var tenantRoot = Path.Combine(folder.Originals, tenant.Value);
@@ -27,15 +33,22 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(temporary, DataFolder.PrivateFile(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous, BufferSize)))
+            await using (var file = new FileStream(temporary, DataFolder.PrivateFile(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous, Unbuffered)))
             {
-                var buffer = new byte[BufferSize];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                try
                 {
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    length += read;
+                    int read;
+                    while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                    {
+                        hash.AppendData(buffer, 0, read);
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        length += read;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
 
                 file.Flush(flushToDisk: true);
@@ -74,7 +87,7 @@ public sealed class FileOriginalStore(DataFolder folder) : IOriginalStore
             throw new FileNotFoundException($"No original {sha256} for tenant {tenant}.", path);
         }
 
-        return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous));
+        return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, Unbuffered, FileOptions.Asynchronous));
     }
 
     public Task<bool> ExistsAsync(TenantId tenant, string sha256, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ namespace VNCH.Network.Benchmarks.Service;
 /// while one client keeps uploading beside it: p50/p99/max and errors. Both servers must run on loopback
 /// (tests/VNCH.Network.Benchmarks/ingest-orthanc.sh starts them in a network namespace of their own).
 /// Usage: ingest-orthanc --ours URL --token T --orthanc URL --template FILE --server-pid PID --wrk-script FILE
-///        [--instances 300] [--rounds 2] [--concurrency 4] [--load-rate 500] [--load-seconds 60 (0: no results-API load)] [--load-connections 50]
+///        [--instances 300] [--rounds 2] [--concurrency 4] [--load-rate 500] [--load-seconds 60 (0: no results-API load)] [--load-connections 50] [--load-uploads 1 (0: the read load alone)]
 /// </summary>
 public static class IngestOrthancBench
 {
@@ -124,7 +124,7 @@ public static class IngestOrthancBench
         var uploadFailures = 0;
         var uploader = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            while (options.LoadUploads && !stop.IsCancellationRequested)
             {
                 try
                 {
@@ -141,7 +141,7 @@ public static class IngestOrthancBench
         await stop.CancelAsync();
         await uploader;
         Console.WriteLine($"results API under wrk ({options.LoadConnections} connections, 2 threads, fixed-rate.lua waits between requests; asked {asked:F0}/s after a 5 s calibration), " +
-            $"GET /studies, /studies/{{id}}, /studies/{{id}}/fhir over {Math.Min(20, studyIds.Count)} studies, {options.LoadSeconds} s, one client uploading beside it:");
+            $"GET /studies, /studies/{{id}}, /studies/{{id}}/fhir over {Math.Min(20, studyIds.Count)} studies, {options.LoadSeconds} s, {(options.LoadUploads ? "one client uploading beside it" : "no uploads beside it (--load-uploads 0)")}:");
         Console.WriteLine($"  {result.Rate:F1} requests/s ({result.Requests} requests)   p50 {result.P50Ms:F2} ms   p99 {result.P99Ms:F2} ms   max {result.MaxMs:F1} ms   " +
             $"errors {result.Errors} (connect/read/write/status/timeout {result.ErrorDetail})");
         Console.WriteLine($"  uploads beside it: {uploads} acknowledged ({uploads / (double)options.LoadSeconds:F1}/s), {uploadFailures} failed");
@@ -309,7 +309,7 @@ public static class IngestOrthancBench
     private sealed record WrkResult(long Requests, double Rate, double P50Ms, double P99Ms, double MaxMs, long Errors, string ErrorDetail);
 
     private sealed record Options(string Ours, string Token, string Orthanc, string Template, int ServerPid, int OrthancPid, string WrkScript,
-        int Instances, int Rounds, int Concurrency, int LoadRate, int LoadSeconds, int LoadConnections)
+        int Instances, int Rounds, int Concurrency, int LoadRate, int LoadSeconds, int LoadConnections, bool LoadUploads)
     {
         public static Options Parse(string[] args)
         {
@@ -317,7 +317,7 @@ public static class IngestOrthancBench
             return new Options(named.Required("--ours"), named.Required("--token"), named.Required("--orthanc"), named.Required("--template"),
                 int.Parse(named.Required("--server-pid"), CultureInfo.InvariantCulture), named.Number("--orthanc-pid", 0), named.Required("--wrk-script"),
                 named.Number("--instances", 300), named.Number("--rounds", 2), named.Number("--concurrency", 4), named.Number("--load-rate", 500),
-                named.Number("--load-seconds", 60), named.Number("--load-connections", 50));
+                named.Number("--load-seconds", 60), named.Number("--load-connections", 50), named.Number("--load-uploads", 1) != 0);
         }
     }
 }

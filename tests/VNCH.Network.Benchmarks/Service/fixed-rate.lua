@@ -1,17 +1,22 @@
--- wrk has no rate limit (wrk2 is not packaged in Debian): every connection waits connections/rate seconds after each
--- answer before its next request, so the total rate is about `rate` while answers are much faster than that wait.
--- wrk measures latency from the request's first byte, so the wait is not counted. Requests rotate over the paths.
+-- wrk has no rate limit (wrk2 is not packaged in Debian): every connection waits about connections/rate seconds after
+-- each answer before its next request, so the total rate is about `rate` while answers are much faster than that wait.
+-- The wait is drawn uniformly from half to one and a half times that mean: with one fixed wait the connections stay in
+-- phase after their simultaneous start and the server gets all of them at once every period (50 requests in a burst
+-- every 100 ms at 500/s), which measures bursts, not a rate. wrk measures latency from the request's first byte, so the
+-- wait is not counted. Requests rotate over the paths.
 -- Arguments after --: rate connections path...
 local paths, next_path, wait_ms = {}, 0, 0
 
 function init(args)
+  -- each wrk thread has a Lua state of its own: seed each differently
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16))
   local rate, connections = tonumber(args[1]), tonumber(args[2])
   wait_ms = math.floor(connections * 1000 / rate)
   for i = 3, #args do paths[#paths + 1] = args[i] end
 end
 
 function delay()
-  return wait_ms
+  return math.floor(wait_ms * (0.5 + math.random()))
 end
 
 function request()
